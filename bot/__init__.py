@@ -1,0 +1,1 @@
+"""The Discord layer and the command line around the retrieval core."""

@@ -1,0 +1,68 @@
+"""The terminal chat: one session's state and its replies, kept apart from terminal I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import console, wording
+from retrieval import Answer, Answerer
+
+COMMANDS_HELP = (
+    "Commands: /more (next results), /context (sentences around the answers), "
+    "/source ID (one sentence by citation id), /article (what is loaded), /help, /quit"
+)
+
+
+@dataclass
+class ChatSession:
+    """Answers lines typed in the terminal chat the way the Discord bot answers them."""
+
+    answerer: Answerer
+    top_k: int
+    color: bool = False
+    last: Answer | None = None
+    shown: int = 0
+    quit_words: frozenset[str] = field(default=frozenset({"/quit", "/exit", "/q"}))
+
+    def handle(self, line: str) -> str | None:
+        """The reply to one line, or None when the user asked to leave."""
+        text = line.strip()
+        if not text:
+            return ""
+        command, _, argument = text.partition(" ")
+        command = command.casefold()
+        if command in self.quit_words:
+            return None
+        corpus = self.answerer.corpus
+        if command == "/help":
+            return wording.help_text() + "\n" + COMMANDS_HELP
+        if command == "/article":
+            return console.render_inspection(corpus).split("\n   ¶")[0]
+        if command == "/source":
+            sentence = corpus.sentence(argument)
+            if sentence is None:
+                return f"No sentence has the citation id “{argument}”. Try /article."
+            return console.render_sentence(sentence, corpus)
+        if command == "/context":
+            if self.last is None or not self.last.found:
+                return "Ask a question first; then /context shows the sentences around each answer."
+            shown = [*self.last.passages, *self.last.rest][: self.shown]
+            return "\n\n".join(console.render_context(p, corpus) for p in shown)
+        if command == "/more":
+            return self._more()
+        if text.startswith("/"):
+            return f"Unknown command {command}. " + COMMANDS_HELP
+        self.last = self.answerer.ask(text, top_k=self.top_k)
+        self.shown = len(self.last.passages)
+        return console.render_answer(self.last, corpus, self.color)
+
+    def _more(self) -> str:
+        if self.last is None or not self.last.found:
+            return "Ask a question first; then /more shows further results."
+        ranked = [*self.last.passages, *self.last.rest]
+        page = ranked[self.shown : self.shown + self.top_k]
+        if not page:
+            return "No more results for that question."
+        self.shown += len(page)
+        more = Answer(self.last.question, tuple(page), corrections=())
+        return console.render_answer(more, self.answerer.corpus, self.color)

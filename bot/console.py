@@ -1,0 +1,131 @@
+"""Answers rendered for a terminal: quoted passages, highlighted matches, citations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from bot import wording
+from retrieval import Answer, Corpus, Passage, Sentence
+
+BOLD = "\x1b[1m"
+YELLOW = "\x1b[33m"
+DIM = "\x1b[2m"
+RESET = "\x1b[0m"
+
+
+def highlight(passage: Passage, color: bool) -> str:
+    """The passage's exact text, its matched words in bold yellow when color is on."""
+    text = passage.sentence.text
+    if not color:
+        return text
+    parts: list[str] = []
+    cursor = 0
+    for span in passage.highlights:
+        parts.append(text[cursor : span.start])
+        parts.append(f"{BOLD}{YELLOW}{text[span.start : span.end]}{RESET}")
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def render_answer(answer: Answer, corpus: Corpus, color: bool = False) -> str:
+    """An answer as a person reads it in a terminal."""
+    dim: Callable[[str], str] = (lambda s: f"{DIM}{s}{RESET}") if color else (lambda s: s)
+    lines: list[str] = []
+    note = wording.corrections_note(answer)
+    if note:
+        lines.append(dim(note))
+    if not answer.found:
+        lines.append(wording.nothing_relevant(answer))
+        return "\n".join(lines)
+    for index, passage in enumerate(answer.passages, start=1):
+        sentence = passage.sentence
+        lines.append(f"{index}. “{highlight(passage, color)}”")
+        lines.append(
+            dim(f"   — {wording.citation_label(sentence, corpus.article(sentence.article_id))}")
+        )
+        if passage.matched_terms and not color:
+            lines.append(dim("   matched: " + ", ".join(passage.matched_terms)))
+    return "\n".join(lines)
+
+
+def render_context(passage: Passage, corpus: Corpus) -> str:
+    """A passage with the sentences around it."""
+    lines: list[str] = []
+    for sentence, marker in (
+        (passage.before, "  "),
+        (passage.sentence, "> "),
+        (passage.after, "  "),
+    ):
+        if sentence is not None:
+            lines.append(f"{marker}{sentence.text}")
+    sentence = passage.sentence
+    lines.append(f"   — {wording.citation_label(sentence, corpus.article(sentence.article_id))}")
+    return "\n".join(lines)
+
+
+def render_sentence(sentence: Sentence, corpus: Corpus) -> str:
+    """One sentence by citation, with its paragraph for context."""
+    article = corpus.article(sentence.article_id)
+    lines = [f"“{sentence.text}”", f"   — {wording.citation_label(sentence, article)}"]
+    if article is not None:
+        paragraph = article.paragraphs[sentence.paragraph - 1]
+        lines.append("")
+        lines.append("Paragraph: " + " ".join(s.text for s in paragraph.sentences))
+    return "\n".join(lines)
+
+
+def answer_json(answer: Answer, corpus: Corpus) -> dict[str, Any]:
+    """The documented JSON contract for one answer."""
+    passages: list[dict[str, Any]] = []
+    for passage in answer.passages:
+        sentence = passage.sentence
+        article = corpus.article(sentence.article_id)
+        passages.append(
+            {
+                "text": sentence.text,
+                "score": round(passage.score, 6),
+                "citation": {
+                    "article": sentence.article_id,
+                    "title": article.title if article is not None else sentence.article_id,
+                    "paragraph": sentence.paragraph,
+                    "sentence": sentence.number,
+                },
+            }
+        )
+    return {"question": answer.question, "passages": passages}
+
+
+def answer_json_line(answer: Answer, corpus: Corpus) -> str:
+    """The JSON contract as one line."""
+    return json.dumps(answer_json(answer, corpus), ensure_ascii=False)
+
+
+def render_inspection(corpus: Corpus) -> str:
+    """Every loaded article with its numbered, quotable sentences and their citation ids."""
+    lines: list[str] = []
+    for article in corpus.articles:
+        meta = article.meta
+        lines.append(f"== {article.title}  [{article.id}]")
+        lines.append(f"   file: {article.path}")
+        for label, value in (("source", article.source), ("url", meta.url), ("date", meta.date)):
+            if value:
+                lines.append(f"   {label}: {value}")
+        lines.append(f"   headline: {article.headline}")
+        for sub in article.subheadlines:
+            lines.append(f"   sub-headline: {sub}")
+        if article.footer:
+            lines.append(f"   footer (never quoted): {article.footer}")
+        count = len(article.sentences)
+        lines.append(f"   {len(article.paragraphs)} paragraphs, {count} quotable sentences")
+        for paragraph in article.paragraphs:
+            kind = " (photo caption)" if paragraph.kind.value == "caption" else ""
+            lines.append(f"   ¶{paragraph.number}{kind}")
+            for sentence in paragraph.sentences:
+                lines.append(f"     {sentence.citation_id:<28} {sentence.text}")
+            if paragraph.credit:
+                lines.append(f"     {'(credit, not quoted)':<28} {paragraph.credit}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,56 @@
+"""The bot's words, shared by the terminal and Discord so both say exactly the same thing."""
+
+from __future__ import annotations
+
+from retrieval import Answer, Article, ParagraphKind, Passage, Sentence
+
+EXAMPLE_QUESTIONS = (
+    "Who opposed the coalition?",
+    "What did Macron say about troops?",
+    "How much money is Europe putting up?",
+)
+
+
+def citation_label(sentence: Sentence, article: Article | None) -> str:
+    """Where a sentence stands, as a reader checks it: title, paragraph, sentence, id."""
+    title = article.title if article is not None else sentence.article_id
+    part = "photo caption" if sentence.kind is ParagraphKind.CAPTION else "paragraph"
+    return (
+        f"{title}, {part} {sentence.paragraph}, sentence {sentence.number} ({sentence.citation_id})"
+    )
+
+
+def nothing_relevant(answer: Answer) -> str:
+    """The plain reply when the articles do not answer a question."""
+    if not answer.has_content_words:
+        return "Ask me something about the article, for example: " + _examples()
+    text = "The article doesn't answer that."
+    if answer.topics:
+        text += " It covers: " + ", ".join(answer.topics) + "."
+    return text
+
+
+def corrections_note(answer: Answer) -> str | None:
+    """A note on typos read as other words, or None."""
+    if not answer.corrections:
+        return None
+    pairs = ", ".join(f"“{typed}” as “{meant}”" for typed, meant in answer.corrections)
+    return f"(Read {pairs}.)"
+
+
+def passage_heading(index: int, passage: Passage) -> str:
+    """A short label for the n-th passage."""
+    return f"{index}. Score {passage.score:.2f}"
+
+
+def help_text() -> str:
+    """How to ask, with examples that work on the bundled article."""
+    return (
+        "Ask a question about the article and I quote the sentences that answer it, "
+        "each with its citation (paragraph and sentence) so you can check it. "
+        "If the article doesn't say, I tell you so. Try: " + _examples()
+    )
+
+
+def _examples() -> str:
+    return " · ".join(f"“{q}”" for q in EXAMPLE_QUESTIONS)

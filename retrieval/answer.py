@@ -1,0 +1,181 @@
+"""The answer policy: rank passages, decide "nothing relevant", and say what matched."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.analysis import Token
+from retrieval.article import Sentence
+from retrieval.corpus import Corpus
+from retrieval.text import Span, clean_question
+
+DEFAULT_TOP_K = 3
+MAX_TOP_K = 10
+# Longer questions are cut before analysis: a wall of pasted text is not a question.
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Tunable parts of the answer policy (measured in docs/quality.md)."""
+
+    context_weight: float = 0.5
+    context_evidence: float = 0.5
+    min_coverage: float = 0.45
+    # Enough distinct words of a rambling question found together in one sentence also count.
+    min_matched_terms: int = 3
+    decision_depth: int = 3
+    coverage_exponent: float = 2.0
+    min_relative_score: float = 0.0
+    name_boost: float = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One quoted sentence with its score, what matched, and its neighbours for context."""
+
+    sentence: Sentence
+    score: float
+    matched_terms: tuple[str, ...]
+    highlights: tuple[Span, ...]
+    before: Sentence | None
+    after: Sentence | None
+    coverage: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The reply to one question; ``found`` is False when the article does not answer it."""
+
+    question: str
+    passages: tuple[Passage, ...]
+    topics: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+    coverage: float = 0.0
+    has_content_words: bool = True
+    rest: tuple[Passage, ...] = field(default=(), repr=False)
+
+    @property
+    def found(self) -> bool:
+        """True when at least one passage answers the question."""
+        return bool(self.passages)
+
+
+class _RecordingSpeller:
+    def __init__(self, corpus: Corpus) -> None:
+        self._speller = corpus.speller
+        self.corrections: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        corrected = self._speller(word)
+        if corrected != word:
+            self.corrections[word] = corrected
+        return corrected
+
+
+def _highlights(
+    tokens: Sequence[Token], terms: set[str], text: str
+) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+    spans = sorted({(t.start, t.end) for t in tokens if t.term in terms})
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and start <= merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(end, merged[-1].end))
+        else:
+            merged.append(Span(start, end))
+    matched: list[str] = []
+    for span in merged:
+        word = text[span.start : span.end]
+        if word.casefold() not in (m.casefold() for m in matched):
+            matched.append(word)
+    return tuple(matched), tuple(merged)
+
+
+class Answerer:
+    """Answers questions from a corpus with exact, cited sentences."""
+
+    def __init__(self, corpus: Corpus, policy: Policy | None = None) -> None:
+        self.corpus = corpus
+        self.policy = policy or Policy()
+
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, pool: int = MAX_TOP_K) -> Answer:
+        """Answer ``question`` with up to ``top_k`` passages; ``rest`` holds up to ``pool`` more."""
+        top_k = max(1, min(top_k, MAX_TOP_K))
+        text = clean_question(question)[:MAX_QUESTION_CHARS]
+        corpus = self.corpus
+        speller = _RecordingSpeller(corpus)
+        query = corpus.analyzer.query(text, speller)
+        terms = list(dict.fromkeys(t.term for t in query))
+        corrections = tuple(speller.corrections.items())
+        if not terms:
+            return Answer(
+                question, (), self._topics(terms), corrections, 0.0, has_content_words=False
+            )
+        weights = np.array([corpus.own.specificity(t) for t in terms])
+        boosts = [self.policy.name_boost if t in corpus.proper_terms else 1.0 for t in terms]
+        scores = corpus.own.scores(terms, boosts)
+        if corpus.context is not None:
+            scores += self.policy.context_weight * corpus.context.scores(terms, boosts)
+        candidates = np.flatnonzero(scores > 0)
+        if candidates.size == 0:
+            return Answer(question, (), self._topics(terms), corrections, 0.0)
+        coverage, matched = self._evidence(terms, weights, candidates)
+        # BM25 alone favours short sentences holding one rare word; a sentence that holds
+        # more of the question ranks higher.
+        keys = scores[candidates] * coverage**self.policy.coverage_exponent
+        ranked = np.lexsort((candidates, -keys))[: top_k + pool]
+        depth = ranked[: self.policy.decision_depth]
+        best = float(coverage[depth].max())
+        if best < self.policy.min_coverage and matched[depth].max() < self.policy.min_matched_terms:
+            return Answer(question, (), self._topics(terms), corrections, best)
+        passages = [
+            self._passage(int(candidates[i]), float(keys[i]), float(coverage[i]), set(terms))
+            for i in ranked
+        ]
+        return Answer(
+            question,
+            tuple(passages[:top_k]),
+            (),
+            corrections,
+            best,
+            rest=tuple(passages[top_k:]),
+        )
+
+    def _evidence(
+        self, terms: list[str], weights: np.ndarray, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each candidate sentence: the share of the question's weighted terms it (or its
+        lead-in) holds, and how many distinct question terms it holds itself."""
+        corpus = self.corpus
+        own = np.zeros((len(terms), corpus.own.size), dtype=bool)
+        lead_in = np.zeros_like(own)
+        for row, term in enumerate(terms):
+            own[row, corpus.own.matching(term)] = True
+            if corpus.context is not None:
+                lead_in[row, corpus.context.matching(term)] = True
+        own_c = own[:, candidates]
+        evidence = own_c + self.policy.context_evidence * (lead_in[:, candidates] & ~own_c)
+        coverage: np.ndarray = weights @ evidence / weights.sum()
+        matched: np.ndarray = own_c.sum(axis=0)
+        return coverage, matched
+
+    def _passage(self, doc: int, score: float, coverage: float, terms: set[str]) -> Passage:
+        sentence = self.corpus.sentences[doc]
+        tokens = self.corpus.analyzer.document(sentence.text)
+        matched, spans = _highlights(tokens, terms, sentence.text)
+        before, after = self.corpus.neighbours(sentence)
+        return Passage(sentence, score, matched, spans, before, after, coverage)
+
+    def _topics(self, terms: list[str]) -> tuple[str, ...]:
+        """Topics of the loaded articles, those sharing a word with the question first."""
+        wanted = set(terms)
+        ranked: list[tuple[int, int, str]] = []
+        for article_rank, article in enumerate(self.corpus.articles):
+            for topic_rank, topic in enumerate(self.corpus.topics[article.id]):
+                overlap = wanted & {t.term for t in self.corpus.analyzer.document(topic)}
+                ranked.append((0 if overlap else 1, topic_rank * 10 + article_rank, topic))
+        ranked.sort()
+        return tuple(dict.fromkeys(topic for _, _, topic in ranked))[:5]

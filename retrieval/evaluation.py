@@ -1,0 +1,170 @@
+"""Scoring an answerer on a question file: P@1, R@3, MRR@10, refusals and passage length."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from retrieval.answer import Answer, Answerer
+from retrieval.errors import RetrievalError
+from retrieval.text import DAMAGE_MARK, fold
+
+RANKED_DEPTH = 10
+
+
+class QuestionFileError(RetrievalError):
+    """A question file line is not valid JSON of the expected shape."""
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        super().__init__(f"{path}:{line}: {problem}")
+
+
+class EvalQuestion(BaseModel):
+    """One line of a question file; ``gold == []`` marks a question the article cannot answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str = Field(min_length=1)
+    gold: tuple[str, ...]
+    kind: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        """True when the question has gold passages."""
+        return bool(self.gold)
+
+
+def read_questions(path: Path) -> list[EvalQuestion]:
+    """Parse a JSON-lines question file, naming the line of the first problem."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuestionFileError(path, 0, f"cannot read the file ({error})") from None
+    questions: list[EvalQuestion] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(EvalQuestion.model_validate(json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise QuestionFileError(path, number, f"not JSON ({error.msg})") from None
+        except ValidationError as error:
+            problem = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
+            )
+            raise QuestionFileError(path, number, problem) from None
+    if not questions:
+        raise QuestionFileError(path, 0, "the file holds no question")
+    return questions
+
+
+def _normalise(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def gold_pattern(gold: str) -> re.Pattern[str]:
+    """A pattern that finds ``gold`` in a passage despite white space and damaged characters."""
+    parts: list[str] = []
+    for ch in _normalise(gold):
+        if ch == " ":
+            parts.append(r"\s+")
+        else:
+            parts.append(f"(?:{re.escape(ch)}|{re.escape(DAMAGE_MARK)})")
+    return re.compile("".join(parts))
+
+
+def passage_matches(passage: str, golds: Sequence[re.Pattern[str]]) -> bool:
+    """True when any gold substring occurs in the passage."""
+    text = _normalise(passage)
+    return any(g.search(text) for g in golds)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one question fared."""
+
+    question: EvalQuestion
+    refused: bool
+    rank: int | None  # 1-based rank of the first gold passage within the top 10
+    top_length: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Aggregate scores over a set of outcomes."""
+
+    answerable: int
+    unanswerable: int
+    p_at_1: float
+    r_at_3: float
+    mrr_at_10: float
+    refused_answerable: float
+    refused_unanswerable: float
+    mean_top_length: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The scores as a JSON-ready mapping."""
+        return {
+            "answerable": self.answerable,
+            "unanswerable": self.unanswerable,
+            "p@1": round(self.p_at_1, 4),
+            "r@3": round(self.r_at_3, 4),
+            "mrr@10": round(self.mrr_at_10, 4),
+            "refused_answerable": round(self.refused_answerable, 4),
+            "refused_unanswerable": round(self.refused_unanswerable, 4),
+            "mean_top_length": round(self.mean_top_length, 1),
+        }
+
+
+def judge(question: EvalQuestion, answer: Answer) -> Outcome:
+    """Rank of the first gold passage in the answer (and the passages held back)."""
+    ranked = [*answer.passages, *answer.rest][:RANKED_DEPTH]
+    golds = [gold_pattern(g) for g in question.gold]
+    rank = next(
+        (i for i, p in enumerate(ranked, start=1) if passage_matches(p.sentence.text, golds)), None
+    )
+    top = len(answer.passages[0].sentence.text) if answer.passages else None
+    return Outcome(question, not answer.found, rank, top)
+
+
+def evaluate(
+    answerer: Answerer, questions: Iterable[EvalQuestion], top_k: int = 3
+) -> list[Outcome]:
+    """Ask every question and judge the answers."""
+    return [
+        judge(q, answerer.ask(q.question, top_k=top_k, pool=RANKED_DEPTH - top_k))
+        for q in questions
+    ]
+
+
+def score(outcomes: Sequence[Outcome]) -> Scores:
+    """Aggregate outcomes: ranks over answerable questions, refusals over both kinds."""
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    n = max(len(answerable), 1)
+    lengths = [o.top_length for o in outcomes if o.top_length is not None]
+    return Scores(
+        answerable=len(answerable),
+        unanswerable=len(unanswerable),
+        p_at_1=sum(o.rank == 1 and not o.refused for o in answerable) / n,
+        r_at_3=sum(o.rank is not None and o.rank <= 3 and not o.refused for o in answerable) / n,
+        mrr_at_10=sum(1 / o.rank for o in answerable if o.rank and not o.refused) / n,
+        refused_answerable=sum(o.refused for o in answerable) / n,
+        refused_unanswerable=sum(o.refused for o in unanswerable) / max(len(unanswerable), 1),
+        mean_top_length=sum(lengths) / len(lengths) if lengths else 0.0,
+    )
+
+
+def score_by_kind(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
+    """Scores per question kind (questions without a kind are grouped as 'other')."""
+    kinds: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        kinds.setdefault(outcome.question.kind or "other", []).append(outcome)
+    return {kind: score(group) for kind, group in sorted(kinds.items())}

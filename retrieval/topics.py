@@ -1,0 +1,50 @@
+"""The topics an article covers: named people, places and things, for "nothing relevant" replies."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from retrieval.article import Article
+
+_NAME = re.compile(
+    r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|the|der|von|van|de|la|du|and)\s+)*[A-Z'][\w'’\-]*)*"
+)
+_LEADING_WORDS = frozenset(
+    """
+    President Prime Minister Foreign Chancellor King Queen Mr Mrs Ms Dr Commission Secretary
+    UK US EU French British Irish Russian Ukrainian Australian Canadian Turkish German Former
+    According On In At After During However The This That It He She They A An Under Specific
+    Photo
+    """.split()
+)
+_TRAILING = re.compile(r"(?:\s+(?:of|the|der|von|van|de|la|du|and))+$")
+MAX_TOPICS = 12
+
+
+def _clean(name: str) -> str:
+    parts = name.replace("’", "'").split()
+    while len(parts) > 1 and parts[0] in _LEADING_WORDS:
+        parts = parts[1:]
+    cleaned = _TRAILING.sub("", " ".join(parts)).strip(" '")
+    return cleaned.removesuffix("'s")
+
+
+def article_topics(article: Article) -> tuple[str, ...]:
+    """Names the article mentions, most mentioned first (ties: first mention first)."""
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    texts = [*article.subheadlines, *(s.text for s in article.sentences)]
+    for text in texts:
+        for match in _NAME.finditer(text):
+            name = _clean(match.group(0))
+            if len(name) < 3 or name in _LEADING_WORDS:
+                continue
+            counts[name] += 1
+            first_seen.setdefault(name, len(first_seen))
+    # A single word that is only ever a part of a longer name adds nothing of its own.
+    names = [
+        n for n in counts if not (" " not in n and any(n in m.split() for m in counts if m != n))
+    ]
+    names.sort(key=lambda n: (-counts[n], first_seen[n]))
+    return tuple(names[:MAX_TOPICS])

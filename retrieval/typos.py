@@ -1,0 +1,111 @@
+"""Typo tolerance: unknown question words corrected against the words the articles use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from retrieval.stopwords import STOPWORDS
+from retrieval.text import DAMAGE_MARK
+
+_MIN_LENGTH = 4
+_MIN_SUBSTITUTION_LENGTH = 5
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWELS = frozenset("aeiouy")
+
+
+def _keyboard_neighbours() -> dict[str, frozenset[str]]:
+    position = {ch: (r, c) for r, row in enumerate(_KEYBOARD_ROWS) for c, ch in enumerate(row)}
+    return {
+        a: frozenset(
+            b
+            for b, (r2, c2) in position.items()
+            if b != a and abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1
+        )
+        for a, (r1, c1) in position.items()
+    }
+
+
+_NEIGHBOURS = _keyboard_neighbours()
+
+
+def plausible_typo(typed: str, meant: str, is_name: bool) -> bool:
+    """Whether ``typed`` is a likely slip for ``meant``: a swap of neighbours, a missing or
+    doubled letter, a key next to the right one, or (in names) a vowel heard differently.
+    Other substitutions ("price" for "prime") are usually a different word, not a typo."""
+    if OSA.distance(typed, meant) < Levenshtein.distance(typed, meant):
+        return True
+    for op in Levenshtein.editops(typed, meant):
+        if op.tag != "replace":
+            continue
+        if len(typed) < _MIN_SUBSTITUTION_LENGTH:
+            return False  # "tall" is not a slip for "talk": short words differ by one letter
+        a, b = typed[op.src_pos], meant[op.dest_pos]
+        if b in _NEIGHBOURS.get(a, ()):
+            continue
+        if is_name and a in _VOWELS and b in _VOWELS:
+            continue
+        return False
+    return True
+
+
+def max_edits(word: str) -> int:
+    """How many edits a word of this length may carry and still be recognised."""
+    return 1 if len(word) < 8 else 2
+
+
+class Speller:
+    """Maps an unknown folded word to the nearest word the articles or synonyms use."""
+
+    def __init__(
+        self,
+        frequencies: Mapping[str, int],
+        is_known: Callable[[str], bool],
+        extra_words: Collection[str] = (),
+        is_name: Callable[[str], bool] = lambda _word: False,
+    ) -> None:
+        self._frequency = dict(frequencies)
+        for word in extra_words:
+            self._frequency.setdefault(word, 1)
+        self._is_known = is_known
+        self._is_name = is_name
+        self._by_initial: dict[str, list[str]] = {}
+        damaged: list[tuple[re.Pattern[str], str]] = []
+        for word in sorted(self._frequency):
+            if DAMAGE_MARK in word:
+                # The damage mark stood for one character (an accented letter) or two (a dash).
+                pattern = ".{1,2}".join(re.escape(part) for part in word.split(DAMAGE_MARK))
+                damaged.append((re.compile(pattern), word))
+            elif len(word) >= _MIN_LENGTH and not any(ch.isdigit() for ch in word):
+                self._by_initial.setdefault(word[0], []).append(word)
+        self._damaged = tuple(damaged)
+
+    def __call__(self, word: str) -> str:
+        """The word itself when it is known or too short to judge, else its best correction."""
+        if (
+            len(word) < _MIN_LENGTH
+            or word in STOPWORDS
+            or word in self._frequency
+            or self._is_known(word)
+            or any(ch.isdigit() for ch in word)
+        ):
+            return word
+        for pattern, damaged in self._damaged:
+            if pattern.fullmatch(word):
+                return damaged
+        candidates = self._by_initial.get(word[0], [])
+        limit = max_edits(word)
+        matches = [
+            m
+            for m in process.extract(
+                word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8
+            )
+            if plausible_typo(word, m[0], self._is_name(m[0]))
+        ]
+        if not matches:
+            return word
+        best = min(matches, key=lambda m: (m[1], -self._frequency.get(m[0], 0), m[0]))
+        return best[0]

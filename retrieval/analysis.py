@@ -23,6 +23,7 @@ _WORDS = re.compile(
 )
 _HYPHENS = re.compile(r"[\-‐‑]")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_NUMBER_WITH_UNIT = re.compile(r"^(\d+)([a-z]+)$")
 SYNONYM_PREFIX = "≡"
 # "US" and "U.S." name a country; the pronoun "us" is a stop word, so the country gets its own term.
 _COUNTRY_US = "usa"
@@ -66,6 +67,9 @@ def _pieces(raw: str, kind: str, previous: str | None) -> list[str]:
         ordinal = _ORDINAL.match(folded)
         return [ordinal.group(1) if ordinal else folded]
     folded = fold(raw)
+    glued = _NUMBER_WITH_UNIT.match(folded)
+    if glued:
+        return [glued.group(1), glued.group(2)]  # "800bn" is "800 bn"
     if raw == "US" or (folded == "us" and previous == "the"):
         return [_COUNTRY_US]
     if folded.endswith("'s"):

@@ -164,7 +164,7 @@ class Answerer:
 
     def _passage(self, doc: int, score: float, coverage: float, terms: set[str]) -> Passage:
         sentence = self.corpus.sentences[doc]
-        tokens = self.corpus.analyzer.document(sentence.text)
+        tokens = self.corpus.tokens(doc)
         matched, spans = _highlights(tokens, terms, sentence.text)
         before, after = self.corpus.neighbours(sentence)
         return Passage(sentence, score, matched, spans, before, after, coverage)
@@ -175,7 +175,7 @@ class Answerer:
         ranked: list[tuple[int, int, str]] = []
         for article_rank, article in enumerate(self.corpus.articles):
             for topic_rank, topic in enumerate(self.corpus.topics[article.id]):
-                overlap = wanted & {t.term for t in self.corpus.analyzer.document(topic)}
+                overlap = wanted & self.corpus.topic_terms[topic]
                 ranked.append((0 if overlap else 1, topic_rank * 10 + article_rank, topic))
         ranked.sort()
         return tuple(dict.fromkeys(topic for _, _, topic in ranked))[:5]

@@ -16,6 +16,7 @@ from retrieval.topics import article_topics
 from retrieval.typos import Speller
 
 ARTICLE_SUFFIX = ".txt"
+_TOKEN_CACHE_SIZE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,22 @@ class Corpus:
             is_name=lambda word: stem(word) in self.proper_terms,
         )
         self.topics: dict[str, tuple[str, ...]] = {a.id: article_topics(a) for a in self.articles}
+        self.topic_terms: dict[str, frozenset[str]] = {
+            topic: frozenset(t.term for t in self.analyzer.document(topic))
+            for topics in self.topics.values()
+            for topic in topics
+        }
+        self._tokens: dict[int, tuple[Token, ...]] = {}
+
+    def tokens(self, position: int) -> tuple[Token, ...]:
+        """The analysed tokens of the sentence at ``position`` (cached: answers re-read them)."""
+        cached = self._tokens.get(position)
+        if cached is None:
+            if len(self._tokens) >= _TOKEN_CACHE_SIZE:
+                self._tokens.clear()
+            cached = tuple(self.analyzer.document(self.sentences[position].text))
+            self._tokens[position] = cached
+        return cached
 
     def _context(self, i: int, own_terms: Sequence[Sequence[str]]) -> list[str]:
         """Terms a sentence's reader has in mind: earlier sentences of its paragraph (or the

@@ -5,7 +5,7 @@ from __future__ import annotations
 # Snowball's English stop list (function words), folded to ASCII.
 FUNCTION_WORDS = frozenset(
     """
-    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    i me my myself we us our ours ourselves you your yours yourself yourselves he him his himself
     she her hers herself it its itself they them their theirs themselves what which who whom
     this that these those am is are was were be been being have has had having do does did
     doing would should could ought a an the and but if or because as until while of at by for

@@ -28,9 +28,12 @@ def fold(word: str) -> str:
     return stripped.casefold()
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
 def clean_question(text: str) -> str:
     """Remove invisible and control characters a pasted question may carry; keep the words."""
-    text = text.translate(_ZERO_WIDTH)
+    text = _ANSI_ESCAPE.sub("", text).translate(_ZERO_WIDTH)
     return "".join(
         ch if unicodedata.category(ch)[0] != "C" else " "
         for ch in unicodedata.normalize("NFC", text)

@@ -7,9 +7,8 @@ from collections import Counter
 
 from retrieval.article import Article
 
-_NAME = re.compile(
-    r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|the|der|von|van|de|la|du|and)\s+)*[A-Z'][\w'’\-]*)*"
-)
+_WORD = r"(?:[\w'’\-]|\?(?=\w))*"
+_NAME = re.compile(rf"[A-Z]{_WORD}(?:\s+(?:(?:of|the|der|von|van|de|la|du)\s+)*[A-Z']{_WORD})*")
 _LEADING_WORDS = frozenset(
     """
     President Prime Minister Foreign Chancellor King Queen Mr Mrs Ms Dr Commission Secretary
@@ -18,15 +17,16 @@ _LEADING_WORDS = frozenset(
     Photo
     """.split()
 )
-_TRAILING = re.compile(r"(?:\s+(?:of|the|der|von|van|de|la|du|and))+$")
-MAX_TOPICS = 12
+_CONNECTORS = frozenset({"of", "the", "der", "von", "van", "de", "la", "du"})
+_TRAILING = re.compile(r"(?:\s+(?:of|the|der|von|van|de|la|du))+$")
 
 
 def _clean(name: str) -> str:
     parts = name.replace("’", "'").split()
-    while len(parts) > 1 and parts[0] in _LEADING_WORDS:
+    while len(parts) > 1 and (parts[0] in _LEADING_WORDS or parts[0] in _CONNECTORS):
         parts = parts[1:]
-    cleaned = _TRAILING.sub("", " ".join(parts)).strip(" '")
+    joined = re.sub(r"['’]\?\w*$", "", " ".join(parts))  # "Will'?an": a damaged dash
+    cleaned = _TRAILING.sub("", joined).strip(" '")
     return cleaned.removesuffix("'s")
 
 
@@ -37,6 +37,8 @@ def article_topics(article: Article) -> tuple[str, ...]:
     texts = [*article.subheadlines, *(s.text for s in article.sentences)]
     for text in texts:
         for match in _NAME.finditer(text):
+            if match.start() == 0 and " " not in match.group(0):
+                continue  # a capitalised first word is not a name by its capital alone
             name = _clean(match.group(0))
             if len(name) < 3 or name in _LEADING_WORDS:
                 continue
@@ -47,4 +49,4 @@ def article_topics(article: Article) -> tuple[str, ...]:
         n for n in counts if not (" " not in n and any(n in m.split() for m in counts if m != n))
     ]
     names.sort(key=lambda n: (-counts[n], first_seen[n]))
-    return tuple(names[:MAX_TOPICS])
+    return tuple(names)

@@ -1,0 +1,76 @@
+"""The BM25 index: identical to rank-bm25's scores, and its quirks pinned."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval import BM25Index, BM25Parameters, Corpus, EmptyIndexError
+
+
+def article_documents(corpus: Corpus) -> list[list[str]]:
+    return [[t.term for t in corpus.analyzer.document(s.text)] for s in corpus.sentences]
+
+
+@pytest.mark.parametrize("params", [BM25Parameters(), BM25Parameters(k1=1.5, b=0.5)])
+def test_scores_equal_rank_bm25_on_the_article(corpus: Corpus, params: BM25Parameters) -> None:
+    """For every single term and 200 random multi-term queries, scores match get_scores."""
+    documents = article_documents(corpus)
+    ours = BM25Index(documents, params)
+    theirs = BM25Okapi(documents, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    vocabulary = sorted(ours.vocabulary)
+    assert all(v > 0 for v in theirs.idf.values()), "the article has no zero-idf term"
+    rng = random.Random(7)
+    queries = [[t] for t in vocabulary]
+    queries += [rng.choices(vocabulary, k=rng.randint(2, 6)) for _ in range(200)]
+    queries.append(["not-in-the-article", vocabulary[0], vocabulary[0]])
+    for query in queries:
+        np.testing.assert_allclose(
+            ours.scores(query), theirs.get_scores(query), rtol=1e-12, atol=1e-12
+        )
+
+
+def test_an_empty_corpus_is_our_error_not_a_zero_division() -> None:
+    """rank-bm25 divides by zero on an empty corpus; the index raises its own error first."""
+    with pytest.raises(ZeroDivisionError):
+        BM25Okapi([])
+    with pytest.raises(EmptyIndexError):
+        BM25Index([])
+    with pytest.raises(EmptyIndexError):
+        BM25Index([[], []])
+
+
+def test_a_term_in_exactly_half_the_documents_still_counts() -> None:
+    """rank-bm25 gives idf 0 to a term in half the documents; the index floors it above 0."""
+    documents = [["war", "peace"], ["war", "troops"], ["treaty"], ["summit"]]
+    theirs = BM25Okapi(documents)
+    assert theirs.idf["war"] == 0.0
+    assert theirs.get_scores(["war"]).max() == 0.0
+    ours = BM25Index(documents)
+    scores = ours.scores(["war"])
+    assert scores[0] > 0
+    assert scores[1] > 0
+    assert scores[2] == 0
+    assert scores[3] == 0
+
+
+@pytest.mark.parametrize("documents", [[["only", "one"]], [["two", "docs"], ["two", "more"]]])
+def test_tiny_articles_still_rank_matching_sentences_above_others(
+    documents: list[list[str]],
+) -> None:
+    """With one or two sentences rank-bm25's idf turns negative; ours stays positive."""
+    ours = BM25Index(documents)
+    for term in ours.vocabulary:
+        scores = ours.scores([term])
+        matching = ours.matching(term)
+        assert (scores[matching] > 0).all()
+        assert (np.delete(scores, matching) == 0).all()
+
+
+def test_weights_scale_a_terms_contribution() -> None:
+    """A weight of 2 counts a term twice, as repeating it does."""
+    index = BM25Index([["a", "b"], ["b", "c"], ["c", "d"]])
+    np.testing.assert_allclose(index.scores(["b", "c"], [2.0, 1.0]), index.scores(["b", "b", "c"]))

@@ -1,0 +1,88 @@
+"""Sentence splitting at the places news text makes hard."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.text import fold, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+def test_a_dotted_acronym_inside_a_sentence_does_not_split_it() -> None:
+    """'U.S. President' continues the sentence."""
+    text = "A clash between U.S. President Donald Trump and Zelenskyy took place."
+    assert sentences(text) == [text]
+
+
+def test_a_dotted_acronym_at_the_end_of_a_sentence_does_split() -> None:
+    """'...with the U.S. He emphasized' is two sentences."""
+    text = "It must be developed with the U.S. He emphasized the point."
+    assert sentences(text) == ["It must be developed with the U.S.", "He emphasized the point."]
+
+
+@pytest.mark.parametrize("abbreviation", ["Mr.", "Dr.", "St.", "No.", "Prof.", "Gen."])
+def test_common_abbreviations_do_not_end_a_sentence(abbreviation: str) -> None:
+    """Titles and 'No.' are followed by a name or number, not a new sentence."""
+    text = f"They met {abbreviation} Smith at the palace. It rained."
+    assert sentences(text) == [f"They met {abbreviation} Smith at the palace.", "It rained."]
+
+
+def test_an_initial_does_not_end_a_sentence() -> None:
+    """'J. Smith' keeps the initial with the name."""
+    assert sentences("The report by J. Smith was late. Nobody minded.") == [
+        "The report by J. Smith was late.",
+        "Nobody minded.",
+    ]
+
+
+def test_a_quote_that_continues_the_sentence_does_not_split_it() -> None:
+    """A comma inside closing quotes, then 'adding,' is one sentence."""
+    text = 'He said, "Waiting is not enough," adding, "If a deal is reached, uphold it.'
+    assert sentences(text) == [text]
+
+
+def test_a_sentence_ending_inside_quotes_splits_after_the_quote() -> None:
+    """The closing quote belongs to the sentence it ends."""
+    text = 'She said, "It is over." He left.'
+    assert sentences(text) == ['She said, "It is over."', "He left."]
+
+
+def test_ordinals_and_numbers_do_not_split() -> None:
+    """'the 6th (local time)', '3.5' and '800 billion' stay inside their sentences."""
+    text = "On the 6th (local time), growth was 3.5 percent. It was worth 800 billion euros."
+    assert sentences(text) == [
+        "On the 6th (local time), growth was 3.5 percent.",
+        "It was worth 800 billion euros.",
+    ]
+
+
+def test_an_ellipsis_before_lowercase_continues_the_sentence() -> None:
+    """An ellipsis followed by a lowercase word is not a boundary; before a capital it is."""
+    assert sentences("He paused... and went on. Then... Nothing.") == [
+        "He paused... and went on.",
+        "Then...",
+        "Nothing.",
+    ]
+
+
+def test_damaged_question_marks_do_not_split() -> None:
+    """'?' standing for a dash or an accented letter is inside a word, not a sentence end."""
+    text = "Miche?l Martin spoke of a 'Coalition of Will'?an alliance. Others agreed."
+    assert sentences(text) == [
+        "Miche?l Martin spoke of a 'Coalition of Will'?an alliance.",
+        "Others agreed.",
+    ]
+
+
+def test_a_real_question_mark_ends_a_sentence() -> None:
+    """A question followed by a capitalised sentence splits."""
+    assert sentences("Will they go? Nobody knows.") == ["Will they go?", "Nobody knows."]
+
+
+def test_folding_meets_accented_and_plain_spellings() -> None:
+    """Case and accents fold away; typographic apostrophes become plain ones."""
+    assert fold("Micheál") == fold("MICHEAL") == "micheal"
+    assert fold("Ukraine’s") == "ukraine's"

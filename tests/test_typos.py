@@ -1,0 +1,40 @@
+"""Typo tolerance against the words the article uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval import Corpus
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("macorn", "macron"),
+        ("coutnries", "countries"),
+        ("zelenksy", "zelensky"),
+        ("lavorv", "lavrov"),
+    ],
+)
+def test_common_slips_are_read_as_the_article_word(corpus: Corpus, typed: str, meant: str) -> None:
+    """Swapped and missing letters are corrected."""
+    assert corpus.speller(typed) == meant
+
+
+def test_the_damaged_name_is_found_by_its_real_spelling(corpus: Corpus) -> None:
+    """Micheal/Micheál find the source's Miche?l."""
+    assert corpus.speller("micheal") == "miche?l"
+
+
+@pytest.mark.parametrize("word", ["status", "price", "tall", "place", "burger", "spain"])
+def test_real_words_the_article_lacks_are_not_forced_onto_article_words(
+    corpus: Corpus, word: str
+) -> None:
+    """A different word is not a typo: 'status' must not become 'states'."""
+    assert corpus.speller(word) == word
+
+
+def test_known_words_and_their_inflections_are_left_alone(corpus: Corpus) -> None:
+    """A word whose stem the article has is not corrected."""
+    assert corpus.speller("deployed") == "deployed"
+    assert corpus.speller("troops") == "troops"

@@ -44,10 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="interactive chat in the terminal")
     chat.add_argument("--top-k", type=_top_k, default=None, help="passages per answer (1-10)")
     sub.add_parser("inspect", help="list the loaded articles and their quotable sentences")
+    sub.add_parser("run", help="connect to Discord and answer there (needs DISCORD_TOKEN)")
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="a guild id: commands appear there at once")
     evaluate = sub.add_parser("eval", help="score answers on a question file (JSON lines)")
     evaluate.add_argument("questions", type=Path, help="question file")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
-    for command in (ask, chat, sub.choices["inspect"], evaluate):
+    for command in (ask, chat, sub.choices["inspect"], sub.choices["run"], sync, evaluate):
         command.add_argument(
             "--seeds", type=Path, default=argparse.SUPPRESS, help="folder of articles"
         )
@@ -136,7 +139,46 @@ def _eval(answerer: Answerer, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+NO_TOKEN = (
+    "No DISCORD_TOKEN is set. Put the bot's token in .env (see .env.example), "
+    "or try the same answers in the terminal with: article-bot chat"
+)
+
+
+def _discord(settings: Settings, answerer: Answerer, command: str, guild: int | None = None) -> int:
+    """Run the bot or sync its commands; the Discord layer is imported only when needed."""
+    if not settings.has_token:
+        print(f"article-bot: {NO_TOKEN}", file=sys.stderr)
+        return EXIT_USAGE
+    import asyncio
+
+    import discord
+
+    from bot.runner import run_bot, setup_logging, sync_commands
+
+    setup_logging(settings)
+    try:
+        if command == "sync":
+            count = asyncio.run(sync_commands(settings, answerer, guild))
+            where = (
+                f"guild {guild}"
+                if guild is not None
+                else "all guilds (global; may take up to an hour)"
+            )
+            print(f"Synced {count} commands to {where}.")
+        else:
+            asyncio.run(run_bot(settings, answerer))
+    except discord.LoginFailure:
+        print("article-bot: Discord rejected DISCORD_TOKEN; copy the token again.", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
 def _start(settings: Settings, answerer: Answerer) -> int:
+    if settings.has_token:
+        return _discord(settings, answerer, "run")
     notice = (
         "No DISCORD_TOKEN is set, so article-bot runs in the terminal. "
         "To connect it to Discord, put DISCORD_TOKEN in .env (see .env.example)."
@@ -165,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "eval":
             return _eval(answerer, args)
+        if args.command in {"run", "sync"}:
+            return _discord(settings, answerer, args.command, getattr(args, "guild", None))
         return _start(settings, answerer)
     except RetrievalError as error:
         print(f"article-bot: {error}", file=sys.stderr)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+IdList = Annotated[tuple[int, ...], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -19,9 +21,37 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(default=None, description="Discord bot token")
+    dev_guild_ids: IdList = Field(default=(), description="guilds that get commands at start-up")
     seeds_dir: Path = Field(default=BUNDLED_SEEDS, description="folder of articles")
     top_k: int = Field(default=3, ge=1, le=5, description="passages per answer")
+    cooldown_seconds: float = Field(default=3.0, ge=0, le=3600, description="per-user wait")
+    allowed_channel_ids: IdList = Field(default=(), description="channels to answer in; empty: all")
+    answer_dms: bool = Field(default=True, description="answer direct messages")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
+
+    @field_validator("dev_guild_ids", "allowed_channel_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept '1, 2' as well as a list: ids are written by hand in .env."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return tuple(int(p) for p in parts if p)
+        return value
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_shards(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("shard_count")
+    @classmethod
+    def _positive_shards(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("must be at least 1, or 'auto'")
+        return value
 
     @property
     def has_token(self) -> bool:
@@ -42,4 +72,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"invalid setting {variable}: {first['msg']}") from None
+        message = first["msg"]
+        if first["type"] in {"value_error", "int_parsing"} and variable.endswith("_IDS"):
+            message = "must be Discord ids separated by commas"
+        raise SettingsError(f"invalid setting {variable}: {message}") from None

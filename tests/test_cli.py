@@ -146,3 +146,21 @@ def test_help_works(flag: str) -> None:
     result = run(*flag.split())
     assert result.returncode == 0
     assert "usage: article-bot" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
+def test_discord_commands_without_a_token_exit_2_with_directions(command: str) -> None:
+    """run and sync need DISCORD_TOKEN: exit 2, pointing to .env.example and the chat."""
+    result = run(command, env={"DISCORD_TOKEN": ""})
+    assert result.returncode == 2
+    assert ".env.example" in result.stderr
+    assert "article-bot chat" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_discord_setting_names_the_variable() -> None:
+    """A bad id list stops start-up with the variable's name."""
+    result = run("run", env={"DEV_GUILD_IDS": "not-a-number", "DISCORD_TOKEN": "x"})
+    assert result.returncode == 2
+    assert "DEV_GUILD_IDS" in result.stderr
+    assert "not-a-number" not in result.stderr

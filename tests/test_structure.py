@@ -17,6 +17,15 @@ def test_importing_the_core_does_not_import_discord() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_the_terminal_paths_do_not_load_discord() -> None:
+    """ask, chat and inspect start without importing discord.py (it is slow to import)."""
+    code = "import sys, bot.cli, bot.chat, bot.console; print('discord' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
 def test_every_name_in_all_is_exported() -> None:
     """__all__ lists only names the package really has, with no duplicates."""
     assert len(set(retrieval.__all__)) == len(retrieval.__all__)

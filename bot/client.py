@@ -1,0 +1,163 @@
+"""The Discord client: a commands.Bot holding the answering core, and the one error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.guards import Cooldown, channel_allowed, retry_message
+from bot.settings import Settings
+from retrieval import Answer, Answerer
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library")
+ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
+# Above this many sentences an answer may take longer than the event loop can spare.
+THREAD_THRESHOLD_SENTENCES = 20_000
+
+
+class ChannelNotAllowed(app_commands.CheckFailure):
+    """The command was used outside the channels the bot answers in."""
+
+
+class CooldownActive(app_commands.CheckFailure):
+    """The user asked again before their cooldown ended."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(retry_message(retry_after))
+        self.retry_after = retry_after
+
+
+class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
+    """The command tree with the guard rails and the one error handler."""
+
+    async def interaction_check(self, interaction: discord.Interaction[ArticleBotBase]) -> bool:
+        """Refuse commands outside allowed channels, and questions inside a user's cooldown."""
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        bot = interaction.client
+        channel = interaction.channel
+        parent = getattr(channel, "parent_id", None)
+        if interaction.guild_id is not None and not channel_allowed(
+            bot.settings.allowed_channel_ids, interaction.channel_id, parent
+        ):
+            raise ChannelNotAllowed("I only answer in the channels this server chose for me.")
+        command = interaction.command
+        if command is not None and command.name in ASKING_COMMANDS:
+            wait = bot.cooldown.retry_after(interaction.user.id)
+            if wait > 0:
+                raise CooldownActive(wait)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction[ArticleBotBase], error: app_commands.AppCommandError
+    ) -> None:
+        """Answer the user ephemerally whatever went wrong, and log real failures with context."""
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(original, app_commands.CheckFailure):
+            message = str(original) or "You can't use that here."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "command %s failed (user %s, guild %s, channel %s)",
+                command,
+                interaction.user.id,
+                interaction.guild_id,
+                interaction.channel_id,
+                exc_info=original,
+            )
+            message = (
+                "Sorry, something went wrong while answering. It has been logged; please try again."
+            )
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(
+                    message, ephemeral=True, allowed_mentions=render.NO_MENTIONS
+                )
+            else:
+                await interaction.response.send_message(
+                    message, ephemeral=True, allowed_mentions=render.NO_MENTIONS
+                )
+        except discord.HTTPException as failure:
+            log.warning("could not tell the user about an error: %s", failure)
+
+
+class ArticleBotBase(commands.Bot):
+    """Shared set-up of the sharded and unsharded bots."""
+
+    def __init__(self, answerer: Answerer, settings: Settings, **options: Any) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ArticleCommandTree,
+            help_command=None,
+            **options,
+        )
+        self.answerer = answerer
+        self.settings = settings
+        self.cooldown = Cooldown(settings.cooldown_seconds)
+        self.failed_extensions: list[str] = []
+
+    @property
+    def answers_in_thread(self) -> bool:
+        """Large corpora answer in a worker thread so the event loop stays free."""
+        return len(self.answerer.corpus.sentences) > THREAD_THRESHOLD_SENTENCES
+
+    async def answer(self, question: str, top_k: int) -> Answer:
+        """Ask the core, off the event loop when the corpus is large."""
+        if self.answers_in_thread:
+            return await asyncio.to_thread(self.answerer.ask, question, top_k)
+        return self.answerer.ask(question, top_k=top_k)
+
+    async def setup_hook(self) -> None:
+        """Load each cog on its own, then copy and sync commands to the development guilds."""
+        for extension in EXTENSIONS:
+            try:
+                await self.load_extension(extension)
+            except commands.ExtensionError:
+                self.failed_extensions.append(extension)
+                log.exception("could not load %s; the other features still start", extension)
+        for guild_id in self.settings.dev_guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to development guild %s", len(synced), guild_id)
+            except discord.HTTPException as error:
+                log.warning("could not sync commands to guild %s: %s", guild_id, error)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: mentions are handled by the ask cog's listener."""
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        user = self.user
+        log.info(
+            "connected as %s (%s) to %d guilds", user, user.id if user else "?", len(self.guilds)
+        )
+
+
+class ArticleBot(ArticleBotBase):
+    """The bot in one process and one shard."""
+
+
+class ShardedArticleBot(ArticleBotBase, commands.AutoShardedBot):
+    """The bot over several shards in one process."""
+
+
+def create_bot(answerer: Answerer, settings: Settings) -> ArticleBotBase:
+    """The bot the settings ask for: sharded when SHARD_COUNT is set."""
+    if settings.shard_count is None:
+        return ArticleBot(answerer, settings)
+    count = None if settings.shard_count == "auto" else settings.shard_count
+    return ShardedArticleBot(answerer, settings, shard_count=count)

@@ -1,0 +1,1 @@
+"""One Discord feature per cog."""

@@ -1,0 +1,191 @@
+"""Asking: the /ask command, the "Ask the article" message menu, and mentions of the bot."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import MISSING
+
+from bot import render
+from bot.guards import channel_allowed, retry_message
+from bot.question import question_from_message
+from bot.views import AnswerView
+from retrieval import Answer
+
+if TYPE_CHECKING:
+    from bot.client import ArticleBotBase
+
+log = logging.getLogger(__name__)
+MAX_QUESTION = 300
+
+
+class AskCog(commands.Cog):
+    """Every way of asking a question about the article."""
+
+    def __init__(self, bot: ArticleBotBase) -> None:
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(
+            name="Ask the article", callback=self.ask_about_message
+        )
+
+    async def cog_load(self) -> None:
+        """Context menus cannot live in a cog class body, so register it here."""
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        """Remove the context menu with the cog."""
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    def _view(self, answer: Answer, asker_id: int, page_size: int) -> AnswerView | None:
+        if not answer.found:
+            return None
+        return AnswerView(answer, self.bot.answerer.corpus, asker_id, page_size)
+
+    async def _respond(
+        self, interaction: discord.Interaction, question: str, results: int, private: bool
+    ) -> None:
+        """Answer, render, send: the body every interaction path shares."""
+        if self.bot.answers_in_thread:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        answer = await self.bot.answer(question, results)
+        embed = render.answer_embed(answer, self.bot.answerer.corpus)
+        view = self._view(answer, interaction.user.id, results)
+        message: discord.Message | discord.InteractionMessage
+        if interaction.response.is_done():
+            message = await interaction.followup.send(
+                embed=embed,
+                view=view or MISSING,
+                ephemeral=private,
+                allowed_mentions=render.NO_MENTIONS,
+                wait=True,
+            )
+        else:
+            await interaction.response.send_message(
+                embed=embed,
+                view=view or MISSING,
+                ephemeral=private,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+            message = await interaction.original_response()
+        if view is not None:
+            view.message = message
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="What you want to know about the article",
+        results="How many passages to show (1-5)",
+        private="Only you see the answer",
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION],
+        results: app_commands.Range[int, 1, 5] | None = None,
+        private: bool = False,
+    ) -> None:
+        """Ask a question about the article; get the passages that answer it."""
+        await self._respond(interaction, question, results or self.bot.settings.top_k, private)
+
+    async def ask_about_message(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """The target message's text is the question; the answer is private."""
+        question = question_from_message(message.content, self.bot.user.id if self.bot.user else 0)
+        if not question:
+            await interaction.response.send_message(
+                "That message has no text to ask about.",
+                ephemeral=True,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+            return
+        await self._respond(
+            interaction, question[:MAX_QUESTION], self.bot.settings.top_k, private=True
+        )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer messages that mention the bot (and DMs, when enabled) with a reply."""
+        me = self.bot.user
+        if (
+            me is None
+            or message.author.bot
+            or message.webhook_id is not None
+            or message.author.id == me.id
+        ):
+            return
+        in_dm = message.guild is None
+        if in_dm and not self.bot.settings.answer_dms:
+            return
+        if not in_dm and me.id not in {user.id for user in message.mentions}:
+            return  # @everyone, @here and role mentions do not name the bot
+        if not in_dm and not channel_allowed(
+            self.bot.settings.allowed_channel_ids,
+            message.channel.id,
+            getattr(message.channel, "parent_id", None),
+        ):
+            return
+        question = question_from_message(message.content, me.id)
+        if not question and message.reference is not None:
+            question = await self._referenced_text(message)
+        if not question:
+            await self._reply(message, content=render.short_help())
+            return
+        wait = self.bot.cooldown.retry_after(message.author.id)
+        if wait > 0:
+            await self._reply(message, content=retry_message(wait))
+            return
+        answer = await self.bot.answer(question[:MAX_QUESTION], self.bot.settings.top_k)
+        view = self._view(answer, message.author.id, self.bot.settings.top_k)
+        sent = await self._reply(
+            message, embed=render.answer_embed(answer, self.bot.answerer.corpus), view=view
+        )
+        if view is not None and sent is not None:
+            view.message = sent
+
+    async def _referenced_text(self, message: discord.Message) -> str:
+        """The text of the message this one replies to (empty when it cannot be read)."""
+        reference = message.reference
+        if reference is None or reference.message_id is None:
+            return ""
+        target = reference.resolved if isinstance(reference.resolved, discord.Message) else None
+        if target is None:
+            try:
+                target = await message.channel.fetch_message(reference.message_id)
+            except discord.HTTPException:
+                return ""
+        me = self.bot.user
+        return question_from_message(target.content, me.id if me else 0)
+
+    async def _reply(
+        self,
+        message: discord.Message,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> discord.Message | None:
+        """Reply without pinging; if the channel refuses (403), log it rather than crash."""
+        try:
+            return await message.reply(
+                content,
+                embed=embed or MISSING,
+                view=view or MISSING,
+                mention_author=False,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+        except discord.Forbidden:
+            log.warning(
+                "no permission to reply in channel %s; question dropped", message.channel.id
+            )
+        except discord.HTTPException as error:
+            log.warning("could not reply in channel %s: %s", message.channel.id, error)
+        return None
+
+
+async def setup(bot: ArticleBotBase) -> None:
+    """Extension entry point."""
+    await bot.add_cog(AskCog(bot))

@@ -1,0 +1,118 @@
+"""What is loaded: /article, /source (with autocomplete) and /help."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import limits, render
+from retrieval.text import fold
+
+if TYPE_CHECKING:
+    from bot.client import ArticleBotBase
+
+
+def _choice_name(label: str, text: str) -> str:
+    return limits.truncate(f"{label} · {' '.join(text.split())}", limits.CHOICE_NAME)
+
+
+class LibraryCog(commands.Cog):
+    """Browsing the loaded articles and their sentences."""
+
+    def __init__(self, bot: ArticleBotBase) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="article")
+    @app_commands.describe(name="Which article (when several are loaded)")
+    async def article(self, interaction: discord.Interaction, name: str | None = None) -> None:
+        """The loaded articles: title, source, date, lead sentence and size."""
+        corpus = self.bot.answerer.corpus
+        if name:
+            article = corpus.article(name)
+            if article is None:
+                await interaction.response.send_message(
+                    f"No article has the id “{render.neutral(name)[:100]}”. "
+                    "Pick one from the list.",
+                    ephemeral=True,
+                    allowed_mentions=render.NO_MENTIONS,
+                )
+                return
+            articles = [article]
+        else:
+            articles = list(corpus.articles)
+        embeds = [render.article_embed(a) for a in articles[: limits.EMBEDS]]
+        while sum(len(e) for e in embeds) > limits.EMBED_TOTAL and len(embeds) > 1:
+            embeds.pop()
+        await interaction.response.send_message(embeds=embeds, allowed_mentions=render.NO_MENTIONS)
+
+    @article.autocomplete("name")
+    async def article_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Articles whose id or title contains what was typed."""
+        typed = fold(current)
+        choices = [
+            app_commands.Choice(name=limits.truncate(a.title, limits.CHOICE_NAME), value=a.id)
+            for a in self.bot.answerer.corpus.articles
+            if typed in fold(a.id) or typed in fold(a.title)
+        ]
+        return choices[: limits.CHOICES]
+
+    @app_commands.command(name="source")
+    @app_commands.describe(citation="A citation id such as coalition-of-will:p11s1")
+    async def source(
+        self, interaction: discord.Interaction, citation: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """Show one sentence by its citation id, with its paragraph as context."""
+        corpus = self.bot.answerer.corpus
+        sentence = corpus.sentence(citation)
+        if sentence is None:
+            await interaction.response.send_message(
+                f"No sentence has the citation id “{render.neutral(citation)[:100]}”. "
+                "Start typing to pick one, or use /article.",
+                ephemeral=True,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+            return
+        await interaction.response.send_message(
+            embed=render.source_embed(sentence, corpus), allowed_mentions=render.NO_MENTIONS
+        )
+
+    @source.autocomplete("citation")
+    async def citation_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Citation ids with a preview of their sentence, matching the id or the words typed."""
+        typed = fold(current.strip())
+        choices: list[app_commands.Choice[str]] = []
+        for sentence in self.bot.answerer.corpus.sentences:
+            if (
+                typed
+                and typed not in fold(sentence.citation_id)
+                and typed not in fold(sentence.text)
+            ):
+                continue
+            choices.append(
+                app_commands.Choice(
+                    name=_choice_name(sentence.citation_id, sentence.text),
+                    value=sentence.citation_id[: limits.CHOICE_VALUE],
+                )
+            )
+            if len(choices) == limits.CHOICES:
+                break
+        return choices
+
+    @app_commands.command(name="help")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """How to ask the bot, with examples that work."""
+        await interaction.response.send_message(
+            embed=render.help_embed(), ephemeral=True, allowed_mentions=render.NO_MENTIONS
+        )
+
+
+async def setup(bot: ArticleBotBase) -> None:
+    """Extension entry point."""
+    await bot.add_cog(LibraryCog(bot))

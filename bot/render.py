@@ -1,0 +1,215 @@
+"""Answers to Discord embeds within Discord's limits; pure: builds objects, sends nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import discord
+
+from bot import limits, wording
+from retrieval import Answer, Article, Corpus, Passage, Sentence
+
+ANSWER_COLOUR = discord.Colour.blurple()
+NOTHING_COLOUR = discord.Colour.light_grey()
+NO_MENTIONS = discord.AllowedMentions.none()
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>])")
+_LINE_START = re.compile(r"^([#\-+]|\d+\.)")
+_LINK = re.compile(r"(?i)\b(https?|ftp|discord)(?=(?::|\.gg|\.com/invite))")
+
+
+def neutral(text: str) -> str:
+    """Text that shows as typed but cannot format, ping, link or break out of a quote."""
+    flat = " ".join(text.split())
+    escaped = _LINE_START.sub(r"\\\1", _MARKDOWN.sub(r"\\\1", flat))
+    escaped = escaped.replace("@", "@\u200b")
+    # A zero-width space after the scheme stops Discord turning the text into a link.
+    return _LINK.sub(lambda m: m.group(1) + "\u200b", escaped)
+
+
+def highlighted_quote(passage: Passage, limit: int) -> str:
+    """The passage's exact text, escaped, with its matched words in bold, within ``limit``."""
+    rendered = "> " + _join_words(passage.sentence.text, passage)
+    if len(rendered) <= limit:
+        return rendered
+    return "> " + limits.truncate(neutral(passage.sentence.text), limit - 2)
+
+
+def _join_words(text: str, passage: Passage) -> str:
+    """Escaped text with bold spans; spaces at span edges stay outside the bold markers."""
+    out: list[str] = []
+    cursor = 0
+    for span in passage.highlights:
+        out.append(neutral_keep_edges(text[cursor : span.start]))
+        out.append("**" + neutral(text[span.start : span.end]) + "**")
+        cursor = span.end
+    out.append(neutral_keep_edges(text[cursor:]))
+    return "".join(out).strip()
+
+
+def neutral_keep_edges(text: str) -> str:
+    """``neutral`` that keeps one leading and trailing space, so words stay apart."""
+    if not text:
+        return ""
+    lead = " " if text[0].isspace() else ""
+    tail = " " if text[-1].isspace() and text.strip() else ""
+    return lead + neutral(text) + tail
+
+
+def citation_name(index: int, sentence: Sentence, article: Article | None) -> str:
+    """A field name: number, article title, paragraph and sentence."""
+    title = article.title if article is not None else sentence.article_id
+    part = "caption" if sentence.kind.value == "caption" else "paragraph"
+    name = f"{index}. {neutral(title)} · {part} {sentence.paragraph}, sentence {sentence.number}"
+    return limits.truncate(name, limits.FIELD_NAME)
+
+
+def _footer(corpus: Corpus, passages: Sequence[Passage]) -> str | None:
+    sources: list[str] = []
+    for passage in passages:
+        article = corpus.article(passage.sentence.article_id)
+        if article is not None and article.source:
+            date = f" ({article.meta.date})" if article.meta.date else ""
+            sources.append(f"{neutral(article.source)}{date}")
+    if not sources:
+        return None
+    return limits.truncate("Source: " + "; ".join(dict.fromkeys(sources)), limits.FOOTER)
+
+
+def answer_embed(
+    answer: Answer, corpus: Corpus, passages: Sequence[Passage] | None = None, first_index: int = 1
+) -> discord.Embed:
+    """The answer (or one page of it) as one embed: question, quoted passages, citations."""
+    shown = list(answer.passages if passages is None else passages)[: limits.FIELDS]
+    title = limits.truncate("“" + neutral(answer.question) + "”", limits.EMBED_TITLE)
+    if not shown:
+        embed = discord.Embed(title=title, colour=NOTHING_COLOUR)
+        embed.description = limits.truncate(
+            neutral(wording.nothing_relevant(answer)), limits.EMBED_DESCRIPTION
+        )
+        return embed
+    embed = discord.Embed(title=title, colour=ANSWER_COLOUR)
+    note = wording.corrections_note(answer)
+    if note:
+        embed.description = limits.truncate(neutral(note), limits.EMBED_DESCRIPTION)
+    footer = _footer(corpus, shown)
+    budget = limits.EMBED_TOTAL - len(title) - len(embed.description or "") - len(footer or "")
+    per_field = max(64, budget // len(shown))
+    for index, passage in enumerate(shown, start=first_index):
+        sentence = passage.sentence
+        name = citation_name(index, sentence, corpus.article(sentence.article_id))
+        cite = f"\n`{sentence.citation_id}`"
+        room = min(limits.FIELD_VALUE, per_field - len(name)) - len(cite)
+        embed.add_field(name=name, value=highlighted_quote(passage, room) + cite, inline=False)
+    if footer:
+        embed.set_footer(text=footer)
+    return embed
+
+
+def context_embed(passage: Passage, corpus: Corpus) -> discord.Embed:
+    """A passage with the sentences around it, the passage itself in bold."""
+    sentence = passage.sentence
+    article = corpus.article(sentence.article_id)
+    pieces = []
+    if passage.before is not None:
+        pieces.append(neutral(passage.before.text))
+    pieces.append("**" + neutral(sentence.text) + "**")
+    if passage.after is not None:
+        pieces.append(neutral(passage.after.text))
+    embed = discord.Embed(
+        title=limits.truncate(
+            "Context · " + citation_name(0, sentence, article)[3:], limits.EMBED_TITLE
+        ),
+        description=limits.truncate(" ".join(pieces), limits.EMBED_DESCRIPTION),
+        colour=ANSWER_COLOUR,
+    )
+    embed.set_footer(text=sentence.citation_id)
+    return embed
+
+
+def contexts_embeds(passages: Sequence[Passage], corpus: Corpus) -> list[discord.Embed]:
+    """Context embeds for the shown passages, within the per-message limits."""
+    embeds: list[discord.Embed] = []
+    total = 0
+    for passage in passages[: limits.EMBEDS]:
+        embed = context_embed(passage, corpus)
+        size = len(embed)
+        if total + size > limits.EMBED_TOTAL:
+            break
+        embeds.append(embed)
+        total += size
+    return embeds
+
+
+def source_embed(sentence: Sentence, corpus: Corpus) -> discord.Embed:
+    """One sentence by citation id, with its whole paragraph for context."""
+    article = corpus.article(sentence.article_id)
+    embed = discord.Embed(
+        title=limits.truncate(citation_name(0, sentence, article)[3:], limits.EMBED_TITLE),
+        description=limits.truncate("> " + neutral(sentence.text), limits.EMBED_DESCRIPTION),
+        colour=ANSWER_COLOUR,
+    )
+    if article is not None:
+        paragraph = article.paragraphs[sentence.paragraph - 1]
+        text = " ".join(
+            ("**" + neutral(s.text) + "**") if s == sentence else neutral(s.text)
+            for s in paragraph.sentences
+        )
+        embed.add_field(
+            name="Paragraph", value=limits.truncate(text, limits.FIELD_VALUE), inline=False
+        )
+        if article.source:
+            embed.set_footer(
+                text=limits.truncate(f"Source: {neutral(article.source)}", limits.FOOTER)
+            )
+    return embed
+
+
+def article_embed(article: Article) -> discord.Embed:
+    """An article's card: title, source, date, lead sentence and counts."""
+    embed = discord.Embed(
+        title=limits.truncate(neutral(article.title), limits.EMBED_TITLE), colour=ANSWER_COLOUR
+    )
+    lead = article.sentences[0].text if article.sentences else ""
+    embed.description = limits.truncate("> " + neutral(lead), limits.EMBED_DESCRIPTION)
+    if article.source:
+        embed.add_field(
+            name="Source", value=limits.truncate(neutral(article.source), limits.FIELD_VALUE)
+        )
+    if article.meta.date:
+        embed.add_field(name="Date", value=article.meta.date)
+    embed.add_field(
+        name="Size",
+        value=f"{len(article.paragraphs)} paragraphs, {len(article.sentences)} sentences",
+    )
+    if article.meta.url:
+        embed.add_field(
+            name="Link", value=limits.truncate(article.meta.url, limits.FIELD_VALUE), inline=False
+        )
+    embed.set_footer(text=f"id: {article.id}")
+    return embed
+
+
+def help_embed() -> discord.Embed:
+    """How to ask, with examples that work."""
+    embed = discord.Embed(title="How to ask", description=wording.help_text(), colour=ANSWER_COLOUR)
+    embed.add_field(
+        name="Ways in",
+        value=(
+            "`/ask question:` · mention me with your question · "
+            "right-click a message → Apps → **Ask the article** · "
+            "`/article` (what is loaded) · `/source citation:` (one sentence by id)"
+        ),
+        inline=False,
+    )
+    return embed
+
+
+def short_help() -> str:
+    """The reply to a mention with no question."""
+    return limits.truncate(
+        "Ask me about the article: mention me with a question, e.g. "
+        + " or ".join(f"“{q}”" for q in wording.EXAMPLE_QUESTIONS[:2])
+        + ", or use /ask.",
+        limits.CONTENT,
+    )

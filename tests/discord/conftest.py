@@ -1,0 +1,62 @@
+"""SimCord fixtures: the real bot over the real article, against an offline Discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+import pytest_asyncio
+import simcord
+
+from bot.client import ArticleBotBase, create_bot
+from bot.settings import Settings
+from retrieval import Answerer
+
+
+def make_settings(**values: object) -> Settings:
+    """Settings for a test: no .env, no cooldown unless asked."""
+    defaults: dict[str, object] = {"cooldown_seconds": 0}
+    defaults.update(values)
+    return Settings(_env_file=None, **defaults)  # type: ignore[call-arg]
+
+
+def plain(markdown: str) -> str:
+    """Rendered text without bold markers and escapes, to compare with the source."""
+    return markdown.replace("**", "").replace("\\", "").replace("\u200b", "")
+
+
+@pytest.fixture
+def bot_settings() -> Settings:
+    """Overridden by tests that need other settings."""
+    return make_settings()
+
+
+@pytest.fixture
+def simcord_bot(answerer: Answerer, bot_settings: Settings) -> ArticleBotBase:
+    """The bot SimCord runs."""
+    return create_bot(answerer, bot_settings)
+
+
+@dataclass
+class Server:
+    """A guild with a channel and two members, commands synced."""
+
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    alice: simcord.MemberActor
+    bob: simcord.MemberActor
+    bot: ArticleBotBase
+
+
+@pytest_asyncio.fixture
+async def server(simcord_env: simcord.Env, simcord_bot: ArticleBotBase) -> AsyncIterator[Server]:
+    """A server where the bot's commands were synced, as `article-bot sync` does."""
+    guild = simcord_env.create_guild("Readers")
+    channel = guild.create_text_channel("news")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    await simcord_bot.tree.sync()
+    await simcord_env.settle()
+    yield Server(simcord_env, guild, channel, alice, bob, simcord_bot)

@@ -167,6 +167,46 @@ def baseline_rank(
     )
 
 
+def baseline_index(
+    articles: Sequence[SquadArticle], sentences: Sequence[BaselineSentence]
+) -> BM25Okapi:
+    """Plain rank-bm25 over the regex-split sentences."""
+    return BM25Okapi(
+        [
+            baseline_tokens(articles[s.article].paragraphs[s.paragraph][s.start : s.end])
+            for s in sentences
+        ]
+    )
+
+
+def compare(
+    questions: Sequence[Question],
+    ours_for: Callable[[Question], Answerer],
+    baseline_for: Callable[[Question], tuple[BM25Okapi, Sequence[BaselineSentence]]],
+    paragraph_start: Callable[[Question], int],
+) -> tuple[Tally, Tally]:
+    """Rank every question with both systems, timing each."""
+    ours, base = Tally(), Tally()
+    for q in questions:
+        answerer = ours_for(q)
+        bm25, sentences = baseline_for(q)
+        t0 = time.perf_counter()
+        ours.add(ours_rank(answerer, q, paragraph_start))
+        t1 = time.perf_counter()
+        base.add(baseline_rank(bm25, sentences, q))
+        t2 = time.perf_counter()
+        ours.seconds += t1 - t0
+        base.seconds += t2 - t1
+    return ours, base
+
+
+def report(ours: Tally, base: Tally) -> None:
+    """The two rows and their difference."""
+    print(base.row("rank-bm25, regex split, \\w+ tokens"))
+    print(ours.row("article-bot engine"))
+    print(difference(ours, base))
+
+
 def difference(ours: Tally, base: Tally) -> str:
     n = max(ours.n, 1)
     return (
@@ -199,56 +239,28 @@ def main() -> None:
 
     print("\nper article (each article indexed alone)")
     print(header)
-    ours, base = Tally(), Tally()
-    for a in chosen:
-        corpus = Corpus([converted[a][0]])
-        answerer = Answerer(corpus, RANKING_ONLY)
-        sents = base_sents[a]
-        bm25 = BM25Okapi(
-            [
-                baseline_tokens(squad_articles[a].paragraphs[s.paragraph][s.start : s.end])
-                for s in sents
-            ]
+    answerers = {a: Answerer(Corpus([converted[a][0]]), RANKING_ONLY) for a in chosen}
+    indexes = {a: baseline_index(squad_articles, base_sents[a]) for a in chosen}
+    report(
+        *compare(
+            questions,
+            lambda q: answerers[q.article],
+            lambda q: (indexes[q.article], base_sents[q.article]),
+            para_start,
         )
-        for q in (q for q in questions if q.article == a):
-            t0 = time.perf_counter()
-            ours.add(ours_rank(answerer, q, para_start))
-            t1 = time.perf_counter()
-            base.add(baseline_rank(bm25, sents, q))
-            t2 = time.perf_counter()
-            ours.seconds += t1 - t0
-            base.seconds += t2 - t1
-    print(base.row("rank-bm25, regex split, \\w+ tokens"))
-    print(ours.row("article-bot engine"))
-    print(difference(ours, base))
+    )
     if args.no_pooled:
         return
     print("\npooled (all articles' sentences in one index, ReQA protocol)")
     print(header)
     corpus = Corpus([converted[i][0] for i in range(len(squad_articles))])
-    answerer = Answerer(corpus, RANKING_ONLY)
+    pooled = Answerer(corpus, RANKING_ONLY)
     all_sents = [
         s for i in range(len(squad_articles)) for s in baseline_sentences(i, squad_articles[i])
     ]
-    bm25 = BM25Okapi(
-        [
-            baseline_tokens(squad_articles[s.article].paragraphs[s.paragraph][s.start : s.end])
-            for s in all_sents
-        ]
-    )
+    bm25 = baseline_index(squad_articles, all_sents)
     print(f"(ours: {len(corpus.sentences)} sentences; baseline: {len(all_sents)} sentences)")
-    ours, base = Tally(), Tally()
-    for q in questions:
-        t0 = time.perf_counter()
-        ours.add(ours_rank(answerer, q, para_start))
-        t1 = time.perf_counter()
-        base.add(baseline_rank(bm25, all_sents, q))
-        t2 = time.perf_counter()
-        ours.seconds += t1 - t0
-        base.seconds += t2 - t1
-    print(base.row("rank-bm25, regex split, \\w+ tokens"))
-    print(ours.row("article-bot engine"))
-    print(difference(ours, base))
+    report(*compare(questions, lambda q: pooled, lambda q: (bm25, all_sents), para_start))
 
 
 if __name__ == "__main__":

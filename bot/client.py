@@ -10,8 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
 from bot.guards import Cooldown, channel_allowed, retry_message
+from bot.replies import tell_privately
 from bot.settings import Settings
 from retrieval import Answer, Answerer
 
@@ -77,14 +77,7 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
                 "Sorry, something went wrong while answering. It has been logged; please try again."
             )
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(
-                    message, ephemeral=True, allowed_mentions=render.NO_MENTIONS
-                )
-            else:
-                await interaction.response.send_message(
-                    message, ephemeral=True, allowed_mentions=render.NO_MENTIONS
-                )
+            await tell_privately(interaction, message)
         except discord.HTTPException as failure:
             log.warning("could not tell the user about an error: %s", failure)
 

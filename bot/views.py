@@ -7,6 +7,7 @@ import logging
 import discord
 
 from bot import render
+from bot.replies import tell_privately
 from retrieval import Answer, Corpus, Passage
 
 log = logging.getLogger("article_bot.feedback")
@@ -59,10 +60,9 @@ class AnswerView(discord.ui.View):
     ) -> None:
         """The next page of passages; only the person who asked may page."""
         if interaction.user.id != self.asker_id:
-            await interaction.response.send_message(
+            await tell_privately(
+                interaction,
                 "Only the person who asked can page through these results. Ask your own with /ask!",
-                ephemeral=True,
-                allowed_mentions=render.NO_MENTIONS,
             )
             return
         self.page = min(self.page + 1, len(self.pages) - 1)
@@ -97,9 +97,7 @@ class AnswerView(discord.ui.View):
             [round(p.score, 4) for p in self.shown],
         )
         text = "Thanks, your vote is changed." if changed else "Thanks for the feedback!"
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=render.NO_MENTIONS
-        )
+        await tell_privately(interaction, text)
 
     async def on_timeout(self) -> None:
         """Disable the buttons so nobody clicks a dead view."""

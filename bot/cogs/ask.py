@@ -13,6 +13,7 @@ from discord.utils import MISSING
 from bot import render
 from bot.guards import channel_allowed, retry_message
 from bot.question import question_from_message
+from bot.replies import tell_privately
 from bot.views import AnswerView
 from retrieval import Answer
 
@@ -96,11 +97,7 @@ class AskCog(commands.Cog):
         """The target message's text is the question; the answer is private."""
         question = question_from_message(message.content, self.bot.user.id if self.bot.user else 0)
         if not question:
-            await interaction.response.send_message(
-                "That message has no text to ask about.",
-                ephemeral=True,
-                allowed_mentions=render.NO_MENTIONS,
-            )
+            await tell_privately(interaction, "That message has no text to ask about.")
             return
         await self._respond(
             interaction, question[:MAX_QUESTION], self.bot.settings.top_k, private=True

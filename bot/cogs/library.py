@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits, render
+from bot.replies import tell_privately
 from retrieval.text import fold
 
 if TYPE_CHECKING:
@@ -33,11 +34,10 @@ class LibraryCog(commands.Cog):
         if name:
             article = corpus.article(name)
             if article is None:
-                await interaction.response.send_message(
+                await tell_privately(
+                    interaction,
                     f"No article has the id “{render.neutral(name)[:100]}”. "
                     "Pick one from the list.",
-                    ephemeral=True,
-                    allowed_mentions=render.NO_MENTIONS,
                 )
                 return
             articles = [article]
@@ -70,11 +70,10 @@ class LibraryCog(commands.Cog):
         corpus = self.bot.answerer.corpus
         sentence = corpus.sentence(citation)
         if sentence is None:
-            await interaction.response.send_message(
+            await tell_privately(
+                interaction,
                 f"No sentence has the citation id “{render.neutral(citation)[:100]}”. "
                 "Start typing to pick one, or use /article.",
-                ephemeral=True,
-                allowed_mentions=render.NO_MENTIONS,
             )
             return
         await interaction.response.send_message(

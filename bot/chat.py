@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot import console, wording
 from retrieval import Answer, Answerer
 
+PAGING_POOL = 10
 COMMANDS_HELP = (
     "Commands: /more (next results), /context (sentences around the answers), "
     "/source ID (one sentence by citation id), /article (what is loaded), /help, /quit"
@@ -52,7 +53,7 @@ class ChatSession:
             return self._more()
         if text.startswith("/"):
             return f"Unknown command {command}. " + COMMANDS_HELP
-        self.last = self.answerer.ask(text, top_k=self.top_k)
+        self.last = self.answerer.ask(text, top_k=self.top_k, pool=PAGING_POOL)
         self.shown = len(self.last.passages)
         return console.render_answer(self.last, corpus, self.color)
 

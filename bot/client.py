@@ -21,6 +21,8 @@ EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library")
 ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
 # Above this many sentences an answer may take longer than the event loop can spare.
 THREAD_THRESHOLD_SENTENCES = 20_000
+# Passages kept beyond the first page for "More results".
+PAGING_POOL = 10
 
 
 class ChannelNotAllowed(app_commands.CheckFailure):
@@ -109,8 +111,8 @@ class ArticleBotBase(commands.Bot):
     async def answer(self, question: str, top_k: int) -> Answer:
         """Ask the core, off the event loop when the corpus is large."""
         if self.answers_in_thread:
-            return await asyncio.to_thread(self.answerer.ask, question, top_k)
-        return self.answerer.ask(question, top_k=top_k)
+            return await asyncio.to_thread(self.answerer.ask, question, top_k, PAGING_POOL)
+        return self.answerer.ask(question, top_k=top_k, pool=PAGING_POOL)
 
     async def setup_hook(self) -> None:
         """Load each cog on its own, then copy and sync commands to the development guilds."""

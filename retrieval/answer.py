@@ -101,8 +101,9 @@ class Answerer:
         self.corpus = corpus
         self.policy = policy or Policy()
 
-    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, pool: int = MAX_TOP_K) -> Answer:
-        """Answer ``question`` with up to ``top_k`` passages; ``rest`` holds up to ``pool`` more."""
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, pool: int = 0) -> Answer:
+        """Answer ``question`` with up to ``top_k`` passages; ``rest`` holds up to ``pool`` more
+        ranked passages for paging (built only when asked for: each costs a little)."""
         top_k = max(1, min(top_k, MAX_TOP_K))
         text = clean_question(question)[:MAX_QUESTION_CHARS]
         corpus = self.corpus

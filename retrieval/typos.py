@@ -13,6 +13,8 @@ from retrieval.text import DAMAGE_MARK
 
 _MIN_LENGTH = 4
 _MIN_SUBSTITUTION_LENGTH = 5
+# Corrections are remembered: chat repeats its words, and a lookup costs microseconds.
+_CACHE_SIZE = 50_000
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiouy")
 
@@ -82,9 +84,18 @@ class Speller:
             elif len(word) >= _MIN_LENGTH and not any(ch.isdigit() for ch in word):
                 self._by_initial.setdefault(word[0], []).append(word)
         self._damaged = tuple(damaged)
+        self._seen: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:
         """The word itself when it is known or too short to judge, else its best correction."""
+        corrected = self._seen.get(word)
+        if corrected is None:
+            if len(self._seen) >= _CACHE_SIZE:
+                self._seen.clear()
+            corrected = self._seen[word] = self._correct(word)
+        return corrected
+
+    def _correct(self, word: str) -> str:
         if (
             len(word) < _MIN_LENGTH
             or word in STOPWORDS

@@ -110,9 +110,10 @@ def test_passages_are_verbatim_with_citations_and_highlights(
 
 def test_top_k_limits_the_passages_and_rest_holds_the_next_ones(answerer: Answerer) -> None:
     """top_k passages are shown; further ranked passages wait in rest for paging."""
-    answer = answerer.ask("Ukraine", top_k=2)
+    answer = answerer.ask("Ukraine", top_k=2, pool=5)
     assert len(answer.passages) == 2
-    assert len(answer.rest) > 0
+    assert len(answer.rest) == 5
+    assert answerer.ask("Ukraine", top_k=2).rest == ()
     ids = [p.sentence.citation_id for p in (*answer.passages, *answer.rest)]
     assert len(ids) == len(set(ids))
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 
 import Stemmer
@@ -37,6 +38,14 @@ def stem(word: str) -> str:
     if DAMAGE_MARK in word or word[:1].isdigit():
         return word
     return str(_stemmer.stemWord(word))
+
+
+class Case(IntEnum):
+    """How a term's word was written in its sentence."""
+
+    LOWER = 0
+    CAPITALISED = 1
+    INITIAL = 2  # the sentence's first word: capitalised whatever it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +92,42 @@ def _pieces(raw: str, kind: str, previous: str | None) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=262144)
+def _word_forms(raw: str, kind: str, after_the: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded pieces and the index terms of one raw word (cached: words repeat)."""
+    pieces = tuple(_pieces(raw, kind, "the" if after_the else None))
+    terms = tuple(stem(p) for p in pieces if p not in STOPWORDS and (len(p) >= 2 or p.isdigit()))
+    return pieces, terms
+
+
+def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[str, ...]]]:
+    previous = ""
+    for match in _WORDS.finditer(text):
+        raw = match.group(0)
+        after_the = previous == "the" and raw.lower() == "us"
+        pieces, terms = _word_forms(raw, match.lastgroup or "word", after_the)
+        if pieces:
+            previous = pieces[-1]
+        yield match, pieces, terms
+
+
+def base_terms(text: str) -> list[str]:
+    """The index terms of ``text`` without spans: the fast path for indexing."""
+    return [term for _match, _pieces_, terms in _forms(text) for term in terms]
+
+
+def surface_words(text: str) -> set[str]:
+    """The distinct folded words of ``text``, stop words included (the speller's vocabulary)."""
+    return {piece for _match, pieces, _terms in _forms(text) for piece in pieces}
+
+
 def words(text: str) -> list[Word]:
     """Every folded word of ``text`` with its span, stop words included."""
-    found: list[Word] = []
-    previous: str | None = None
-    for match in _WORDS.finditer(text):
-        kind = match.lastgroup or "word"
-        for piece in _pieces(match.group(0), kind, previous):
-            found.append(Word(piece, match.start(), match.end()))
-        previous = found[-1].folded if found else None
-    return found
+    return [
+        Word(piece, match.start(), match.end())
+        for match, pieces, _terms in _forms(text)
+        for piece in pieces
+    ]
 
 
 Speller = Callable[[str], str]
@@ -144,34 +179,76 @@ class Analyzer:
     def _phrase(text: str) -> tuple[str, ...]:
         return tuple(t.term for t in base_tokens(text))
 
-    def _matches(self, tokens: Sequence[Token], i: int) -> Iterable[_CompiledRule]:
-        for rule in self._by_first.get(tokens[i].term, ()):
+    def _matches(self, terms: Sequence[str], i: int) -> Iterable[_CompiledRule]:
+        for rule in self._by_first.get(terms[i], ()):
             n = len(rule.phrase)
-            if tuple(t.term for t in tokens[i : i + n]) == rule.phrase:
+            if tuple(terms[i : i + n]) == rule.phrase:
                 yield rule
+
+    def _expansions(self, terms: Sequence[str]) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """(position, phrase length, added terms) for every synonym a document's terms hold."""
+        for i in range(len(terms)):
+            if terms[i] not in self._by_first:
+                continue
+            seen: set[tuple[str, ...]] = set()
+            for rule in self._matches(terms, i):
+                for target in rule.targets:
+                    if target not in seen and target != rule.phrase:
+                        seen.add(target)
+                        yield i, len(rule.phrase), target
+
+    def document_terms(self, text: str) -> list[str]:
+        """``document`` without spans: the fast path for indexing."""
+        return [term for term, _case in self.document_cases(text)]
+
+    def document_cases(self, text: str) -> list[tuple[str, Case]]:
+        """``document_terms`` with how each term's word was written (for telling names apart)."""
+        terms, cases, _words = self.document_profile(text)
+        return list(zip(terms, cases, strict=True))
+
+    def document_profile(self, text: str) -> tuple[list[str], list[Case], set[str]]:
+        """In one pass over a sentence: its index terms with synonyms, how each term's word was
+        written, and its distinct folded words (the speller's vocabulary)."""
+        terms: list[str] = []
+        cases: list[Case] = []
+        surface: set[str] = set()
+        previous = ""
+        for position, groups in enumerate(_WORDS.findall(text)):
+            raw = groups[0] or groups[1] or groups[2]
+            kind = "acronym" if groups[0] else "number" if groups[1] else "word"
+            pieces, word_terms = _word_forms(raw, kind, previous == "the" and raw.lower() == "us")
+            if not pieces:
+                continue
+            previous = pieces[-1]
+            surface.update(pieces)
+            if word_terms:
+                if position == 0:
+                    case = Case.INITIAL
+                else:
+                    case = Case.CAPITALISED if raw[0].isupper() else Case.LOWER
+                terms.extend(word_terms)
+                cases.extend([case] * len(word_terms))
+        for i, _n, target in self._expansions(terms):
+            terms.extend(target)
+            cases.extend([cases[i]] * len(target))
+        return terms, cases, surface
 
     def document(self, text: str) -> list[Token]:
         """Terms of an article sentence: its own terms plus every synonym they stand for."""
         tokens = base_tokens(text)
         expanded = list(tokens)
-        for i in range(len(tokens)):
-            seen: set[tuple[str, ...]] = set()
-            for rule in self._matches(tokens, i):
-                span_end = tokens[i + len(rule.phrase) - 1].end
-                for target in rule.targets:
-                    if target in seen or target == rule.phrase:
-                        continue
-                    seen.add(target)
-                    expanded.extend(Token(term, tokens[i].start, span_end) for term in target)
+        for i, n, target in self._expansions([t.term for t in tokens]):
+            expanded.extend(Token(term, tokens[i].start, tokens[i + n - 1].end) for term in target)
         return expanded
 
     def query(self, text: str, speller: Speller | None = None) -> list[Token]:
         """Terms of a question: typos corrected, then synonym phrases replaced by their meaning."""
         tokens = base_tokens(text, speller)
+        terms = [t.term for t in tokens]
         result: list[Token] = []
         i = 0
         while i < len(tokens):
-            rule = next(iter(self._matches(tokens, i)), None)
+            rule = next(iter(self._matches(terms, i)), None)
             if rule is None:
                 result.append(tokens[i])
                 i += 1

@@ -16,6 +16,7 @@ DEFAULT_TOP_K = 3
 MAX_TOP_K = 10
 # Longer questions are cut before analysis: a wall of pasted text is not a question.
 MAX_QUESTION_CHARS = 1000
+TOPICS_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,11 @@ class Answer:
     def found(self) -> bool:
         """True when at least one passage answers the question."""
         return bool(self.passages)
+
+
+def _mark(row: np.ndarray, positions: np.ndarray) -> None:
+    """Set ``row`` at the candidate positions given (-1 marks a document that is no candidate)."""
+    row[positions[positions >= 0]] = True
 
 
 class _RecordingSpeller:
@@ -127,7 +133,14 @@ class Answerer:
         # BM25 alone favours short sentences holding one rare word; a sentence that holds
         # more of the question ranks higher.
         keys = scores[candidates] * coverage**self.policy.coverage_exponent
-        ranked = np.lexsort((candidates, -keys))[: top_k + pool]
+        wanted = top_k + pool
+        if keys.size > wanted:
+            # Only the best few need sorting; ties at the cut are kept so the order is exact.
+            cut = np.partition(keys, keys.size - wanted)[keys.size - wanted]
+            keep = np.flatnonzero(keys >= cut)
+            ranked = keep[np.lexsort((candidates[keep], -keys[keep]))][:wanted]
+        else:
+            ranked = np.lexsort((candidates, -keys))[:wanted]
         depth = ranked[: self.policy.decision_depth]
         best = float(coverage[depth].max())
         if best < self.policy.min_coverage and matched[depth].max() < self.policy.min_matched_terms:
@@ -151,14 +164,15 @@ class Answerer:
         """For each candidate sentence: the share of the question's weighted terms it (or its
         lead-in) holds, and how many distinct question terms it holds itself."""
         corpus = self.corpus
-        own = np.zeros((len(terms), corpus.own.size), dtype=bool)
-        lead_in = np.zeros_like(own)
+        position = np.full(corpus.own.size, -1, dtype=np.int64)
+        position[candidates] = np.arange(candidates.size)
+        own_c = np.zeros((len(terms), candidates.size), dtype=bool)
+        lead_in_c = np.zeros_like(own_c)
         for row, term in enumerate(terms):
-            own[row, corpus.own.matching(term)] = True
+            _mark(own_c[row], position[corpus.own.matching(term)])
             if corpus.context is not None:
-                lead_in[row, corpus.context.matching(term)] = True
-        own_c = own[:, candidates]
-        evidence = own_c + self.policy.context_evidence * (lead_in[:, candidates] & ~own_c)
+                _mark(lead_in_c[row], position[corpus.context.matching(term)])
+        evidence = own_c + self.policy.context_evidence * (lead_in_c & ~own_c)
         coverage: np.ndarray = weights @ evidence / weights.sum()
         matched: np.ndarray = own_c.sum(axis=0)
         return coverage, matched
@@ -172,11 +186,12 @@ class Answerer:
 
     def _topics(self, terms: list[str]) -> tuple[str, ...]:
         """Topics of the loaded articles, those sharing a word with the question first."""
-        wanted = set(terms)
-        ranked: list[tuple[int, int, str]] = []
-        for article_rank, article in enumerate(self.corpus.articles):
-            for topic_rank, topic in enumerate(self.corpus.topics[article.id]):
-                overlap = wanted & self.corpus.topic_terms[topic]
-                ranked.append((0 if overlap else 1, topic_rank * 10 + article_rank, topic))
-        ranked.sort()
-        return tuple(dict.fromkeys(topic for _, _, topic in ranked))[:5]
+        corpus = self.corpus
+        close = sorted({rank for term in terms for rank in corpus.topics_by_term.get(term, ())})
+        chosen = [corpus.topic_order[rank] for rank in close[:TOPICS_SHOWN]]
+        for topic in corpus.topic_order:
+            if len(chosen) >= TOPICS_SHOWN:
+                break
+            if topic not in chosen:
+                chosen.append(topic)
+        return tuple(chosen)

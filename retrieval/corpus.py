@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.analysis import Analyzer, Token, base_tokens, stem, words
-from retrieval.article import Article, Sentence, load_article
+import numpy as np
+
+from retrieval.analysis import Analyzer, Case, Token, base_tokens, stem
+from retrieval.article import Article, ParagraphKind, Sentence, load_article
 from retrieval.errors import ArticleError, SeedsFolderError
-from retrieval.index import BM25Index, BM25Parameters
+from retrieval.index import BM25Index, BM25Parameters, TermCounts
 from retrieval.synonyms import SYNONYMS_FILE_NAME, SynonymRule, load_synonyms
 from retrieval.topics import article_topics
 from retrieval.typos import Speller
@@ -48,15 +50,22 @@ class Corpus:
         self.analyzer = Analyzer(rules)
         self.sentences: tuple[Sentence, ...] = tuple(s for a in self.articles for s in a.sentences)
         self.position: dict[str, int] = {s.citation_id: i for i, s in enumerate(self.sentences)}
-        documents = [self.analyzer.document(s.text) for s in self.sentences]
-        own_terms = [[t.term for t in tokens] for tokens in documents]
-        context_terms = [self._context(i, own_terms) for i in range(len(self.sentences))]
-        self.proper_terms = _proper_terms(self.sentences, documents)
-        self.own = BM25Index(own_terms, self.settings.bm25)
-        self.context = BM25Index(context_terms, self.settings.bm25) if any(context_terms) else None
+        own_terms: list[list[str]] = []
         frequencies: Counter[str] = Counter()
+        names = _NameCounter()
         for sentence in self.sentences:
-            frequencies.update({w.folded for w in words(sentence.text)})
+            terms, cases, surface = self.analyzer.document_profile(sentence.text)
+            own_terms.append(terms)
+            names.add(terms, cases)
+            frequencies.update(surface)
+        self.proper_terms = names.names()
+        own_counts = TermCounts.from_documents(own_terms)
+        del own_terms
+        context_counts = self._context_counts(own_counts)
+        self.own = BM25Index(own_counts, self.settings.bm25)
+        self.context = (
+            BM25Index(context_counts, self.settings.bm25) if context_counts.lengths.any() else None
+        )
         self.speller = Speller(
             frequencies,
             self._is_known,
@@ -64,11 +73,17 @@ class Corpus:
             is_name=lambda word: stem(word) in self.proper_terms,
         )
         self.topics: dict[str, tuple[str, ...]] = {a.id: article_topics(a) for a in self.articles}
-        self.topic_terms: dict[str, frozenset[str]] = {
-            topic: frozenset(t.term for t in self.analyzer.document(topic))
-            for topics in self.topics.values()
-            for topic in topics
-        }
+        # Every article's topics interleaved by rank, and which topics hold each term.
+        ranked = [
+            (rank, article_rank, topic)
+            for article_rank, article in enumerate(self.articles)
+            for rank, topic in enumerate(self.topics[article.id])
+        ]
+        self.topic_order: tuple[str, ...] = tuple(dict.fromkeys(t for _r, _a, t in sorted(ranked)))
+        self.topics_by_term: dict[str, list[int]] = {}
+        for rank, topic in enumerate(self.topic_order):
+            for term in set(self.analyzer.document_terms(topic)):
+                self.topics_by_term.setdefault(term, []).append(rank)
         self._tokens: dict[int, tuple[Token, ...]] = {}
 
     def tokens(self, position: int) -> tuple[Token, ...]:
@@ -81,11 +96,10 @@ class Corpus:
             self._tokens[position] = cached
         return cached
 
-    def _context(self, i: int, own_terms: Sequence[Sequence[str]]) -> list[str]:
-        """Terms a sentence's reader has in mind: earlier sentences of its paragraph (or the
-        last one of the paragraph before), and a caption's photo credit."""
+    def _lead_in_start(self, i: int) -> int:
+        """Where a sentence's lead-in starts: earlier sentences of its paragraph (at most
+        ``context_sentences``), or the last sentence of the previous paragraph."""
         sentence = self.sentences[i]
-        context: list[str] = []
         first = i
         while (
             first > 0
@@ -96,14 +110,45 @@ class Corpus:
             first -= 1
         if first == i and i > 0 and self.sentences[i - 1].article_id == sentence.article_id:
             first = i - 1
-        for j in range(first, i):
-            context.extend(own_terms[j])
-        if sentence.number == 1:
+        return first
+
+    def _context_counts(self, own: TermCounts) -> TermCounts:
+        """The lead-in field of every sentence, summed from its lead-in sentences' own counts,
+        plus a caption's photo credit."""
+        n = len(self.sentences)
+        first = np.fromiter((self._lead_in_start(i) for i in range(n)), dtype=np.int64, count=n)
+        spans = np.arange(n, dtype=np.int64) - first
+        readers = np.repeat(np.arange(n, dtype=np.int64), spans)
+        sources = np.repeat(first, spans) + _ranks_within(spans)
+        starts = np.searchsorted(own.documents, np.arange(n + 1))
+        rows_per_pair = starts[sources + 1] - starts[sources]
+        rows = np.repeat(starts[sources], rows_per_pair) + _ranks_within(rows_per_pair)
+        documents = np.repeat(readers, rows_per_pair)
+        terms, counts = own.terms[rows], own.counts[rows]
+        cumulative = np.concatenate(([0], np.cumsum(own.lengths)))
+        lengths = cumulative[np.arange(n)] - cumulative[first]
+        vocabulary = list(own.vocabulary)
+        ids = {term: i for i, term in enumerate(vocabulary)}
+        extra_docs: list[int] = []
+        extra_terms: list[int] = []
+        for i, sentence in enumerate(self.sentences):
+            if sentence.number != 1 or sentence.kind is not ParagraphKind.CAPTION:
+                continue
             article = self.article(sentence.article_id)
             credit = article.paragraphs[sentence.paragraph - 1].credit if article else None
-            if credit:
-                context.extend(t.term for t in self.analyzer.document(credit))
-        return context
+            for term in self.analyzer.document_terms(credit or ""):
+                extra_docs.append(i)
+                extra_terms.append(ids.setdefault(term, len(vocabulary)))
+                if len(ids) > len(vocabulary):
+                    vocabulary.append(term)
+                lengths[i] += 1
+        return TermCounts.from_pairs(
+            np.concatenate((documents, np.asarray(extra_docs, dtype=np.int64))),
+            np.concatenate((terms, np.asarray(extra_terms, dtype=np.int64))),
+            np.concatenate((counts, np.ones(len(extra_docs), dtype=np.int64))),
+            lengths,
+            tuple(vocabulary),
+        )
 
     def _is_known(self, word: str) -> bool:
         tokens = base_tokens(word)
@@ -130,24 +175,38 @@ class Corpus:
         return before, after
 
 
-def _proper_terms(
-    sentences: Sequence[Sentence], documents: Sequence[Sequence[Token]]
-) -> frozenset[str]:
-    """Terms written with a capital letter inside sentences most of the time: names."""
-    capitalised: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
-    initial: set[str] = set()
-    for sentence, tokens in zip(sentences, documents, strict=True):
-        for token in tokens:
-            if token.start == 0:
+def _ranks_within(group_sizes: np.ndarray) -> np.ndarray:
+    """0, 1, ..., size-1 for each group, concatenated: [2, 3] gives [0, 1, 0, 1, 2]."""
+    total = int(group_sizes.sum())
+    group_starts = np.repeat(np.cumsum(group_sizes) - group_sizes, group_sizes)
+    ranks: np.ndarray = np.arange(total, dtype=np.int64) - group_starts
+    return ranks
+
+
+class _NameCounter:
+    """Counts how terms are written, to tell names (mostly capitalised) from other words."""
+
+    def __init__(self) -> None:
+        self.capitalised: Counter[str] = Counter()
+        self.seen: Counter[str] = Counter()
+        self.initial: set[str] = set()
+
+    def add(self, terms: Sequence[str], cases: Sequence[Case]) -> None:
+        """Count one sentence's terms."""
+        for term, case in zip(terms, cases, strict=True):
+            if case is Case.INITIAL:
                 # A sentence's first word is capitalised whatever it is: it counts only when
                 # the term never appears anywhere else.
-                initial.add(token.term)
+                self.initial.add(term)
                 continue
-            seen[token.term] += 1
-            capitalised[token.term] += sentence.text[token.start].isupper()
-    names = {t for t, n in seen.items() if capitalised[t] * 2 >= n}
-    return frozenset(names | {t for t in initial if seen[t] == 0})
+            self.seen[term] += 1
+            if case is Case.CAPITALISED:
+                self.capitalised[term] += 1
+
+    def names(self) -> frozenset[str]:
+        """Terms capitalised in at least half their non-initial uses, or only ever initial."""
+        names = {t for t, n in self.seen.items() if self.capitalised[t] * 2 >= n}
+        return frozenset(names | {t for t in self.initial if t not in self.seen})
 
 
 def article_paths(folder: Path) -> list[Path]:

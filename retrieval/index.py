@@ -1,4 +1,4 @@
-"""The BM25 index: rank-bm25's statistics, scored through postings. The only rank_bm25 import."""
+"""The BM25 index: rank-bm25's idf, scored through postings. The only rank_bm25 import."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from rank_bm25 import BM25Okapi
 from retrieval.errors import EmptyIndexError
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int32]
+IntArray = npt.NDArray[np.int64]
 
 # The smallest idf a term may have: rank-bm25 gives 0 to a term in exactly half the documents,
 # and a negative floor when the average idf itself is negative (articles of one or two sentences).
 _IDF_FLOOR = 1e-3
+_NO_DOCUMENTS: IntArray = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,61 +31,120 @@ class BM25Parameters:
 
 
 @dataclass(frozen=True, slots=True)
-class _Postings:
-    documents: IntArray
-    impacts: FloatArray
+class TermCounts:
+    """A corpus as a sparse table: for each (document, term) pair, how often the term occurs."""
+
+    documents: IntArray  # document of each pair, ascending
+    terms: IntArray  # term id of each pair
+    counts: IntArray  # occurrences of the term in the document
+    lengths: IntArray  # tokens per document
+    vocabulary: tuple[str, ...]  # term of each term id
+
+    @classmethod
+    def from_documents(cls, documents: Sequence[Sequence[str]]) -> TermCounts:
+        """Count the tokens of tokenised documents."""
+        ids: dict[str, int] = {}
+        flat = np.fromiter(
+            (ids.setdefault(t, len(ids)) for doc in documents for t in doc), dtype=np.int64
+        )
+        lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=len(documents))
+        owners = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        return cls.from_tokens(owners, flat, lengths, tuple(ids))
+
+    @classmethod
+    def from_tokens(
+        cls, owners: IntArray, terms: IntArray, lengths: IntArray, vocabulary: tuple[str, ...]
+    ) -> TermCounts:
+        """Count (document, term) pairs given every token's document and term id."""
+        width = max(len(vocabulary), 1)
+        keys, counts = np.unique(owners * width + terms, return_counts=True)
+        return cls(keys // width, keys % width, counts.astype(np.int64), lengths, vocabulary)
+
+    @classmethod
+    def from_pairs(
+        cls,
+        documents: IntArray,
+        terms: IntArray,
+        counts: IntArray,
+        lengths: IntArray,
+        vocabulary: tuple[str, ...],
+    ) -> TermCounts:
+        """Sum counts of repeated (document, term) pairs."""
+        width = max(len(vocabulary), 1)
+        keys, inverse = np.unique(documents * width + terms, return_inverse=True)
+        summed = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.int64)
+        return cls(keys // width, keys % width, summed, lengths, vocabulary)
+
+
+def rank_bm25_idf(
+    document_frequency: dict[str, int], size: int, epsilon: float
+) -> tuple[dict[str, float], float]:
+    """rank-bm25's own BM25Okapi idf (with its epsilon floor) and average idf, for these counts.
+
+    BM25Okapi's constructor would also keep a dictionary per document; only its idf step is
+    needed, so it runs on a bare instance.
+    """
+    okapi = BM25Okapi.__new__(BM25Okapi)
+    okapi.corpus_size = size
+    okapi.epsilon = epsilon
+    okapi.idf = {}
+    okapi._calc_idf(document_frequency)
+    return okapi.idf, float(okapi.average_idf)
 
 
 class BM25Index:
-    """BM25Okapi over tokenised documents; a query costs its terms' postings, not the corpus."""
+    """BM25Okapi over a corpus; a query costs its terms' postings, not the corpus."""
 
     def __init__(
-        self, documents: Sequence[Sequence[str]], params: BM25Parameters | None = None
+        self,
+        documents: Sequence[Sequence[str]] | TermCounts,
+        params: BM25Parameters | None = None,
     ) -> None:
         self.params = params or BM25Parameters()
-        if not documents:
-            raise EmptyIndexError("cannot index an empty corpus")
-        if not any(documents):
-            raise EmptyIndexError("none of the documents has a word to index")
-        okapi = BM25Okapi(
-            [list(d) for d in documents],
-            k1=self.params.k1,
-            b=self.params.b,
-            epsilon=self.params.epsilon,
+        table = (
+            documents if isinstance(documents, TermCounts) else TermCounts.from_documents(documents)
         )
-        self.size: int = okapi.corpus_size
-        self.average_length: float = float(okapi.avgdl)
-        self.document_lengths: IntArray = np.asarray(okapi.doc_len, dtype=np.int32)
-        self.raw_idf: dict[str, float] = dict(okapi.idf)
-        fallback = self.params.epsilon * okapi.average_idf
+        self.size = len(table.lengths)
+        if self.size == 0:
+            raise EmptyIndexError("cannot index an empty corpus")
+        if not table.lengths.any():
+            raise EmptyIndexError("none of the documents has a word to index")
+        self.document_lengths = table.lengths
+        self.average_length = float(table.lengths.sum()) / self.size
+        order = np.argsort(table.terms, kind="stable")
+        postings_terms = table.terms[order]
+        self._documents: IntArray = table.documents[order]
+        frequency = np.bincount(postings_terms, minlength=len(table.vocabulary))
+        self._offsets: IntArray = np.concatenate(([0], np.cumsum(frequency))).astype(np.int64)
+        self._term_ids = {term: i for i, term in enumerate(table.vocabulary) if frequency[i] > 0}
+        self.document_frequency = {term: int(frequency[i]) for term, i in self._term_ids.items()}
+        self.raw_idf, average_idf = rank_bm25_idf(
+            self.document_frequency, self.size, self.params.epsilon
+        )
+        fallback = self.params.epsilon * average_idf
         fallback = fallback if fallback > 0 else _IDF_FLOOR
-        self.idf: dict[str, float] = {
+        self.idf = {
             term: (value if value > 0 else fallback) for term, value in self.raw_idf.items()
         }
-        self.document_frequency: dict[str, int] = {}
-        postings_ids: dict[str, list[int]] = {}
-        postings_tf: dict[str, list[int]] = {}
-        for doc_id, frequencies in enumerate(okapi.doc_freqs):
-            for term, tf in frequencies.items():
-                postings_ids.setdefault(term, []).append(doc_id)
-                postings_tf.setdefault(term, []).append(tf)
+        idf_by_id = np.zeros(len(table.vocabulary))
+        for term, i in self._term_ids.items():
+            idf_by_id[i] = self.idf[term]
         k1, b = self.params.k1, self.params.b
-        norms = k1 * (1 - b + b * self.document_lengths / self.average_length)
-        self._postings: dict[str, _Postings] = {}
-        for term, ids in postings_ids.items():
-            id_array = np.asarray(ids, dtype=np.int32)
-            tf = np.asarray(postings_tf[term], dtype=np.float64)
-            impacts = self.idf[term] * (tf * (k1 + 1) / (tf + norms[id_array]))
-            self._postings[term] = _Postings(id_array, impacts)
-            self.document_frequency[term] = len(ids)
+        tf = table.counts[order].astype(np.float64)
+        norms = k1 * (1 - b + b * self.document_lengths[self._documents] / self.average_length)
+        self._impacts: FloatArray = idf_by_id[postings_terms] * (tf * (k1 + 1) / (tf + norms))
 
     def __contains__(self, term: object) -> bool:
-        return term in self._postings
+        return term in self._term_ids
 
     @property
     def vocabulary(self) -> frozenset[str]:
         """Every indexed term."""
-        return frozenset(self._postings)
+        return frozenset(self._term_ids)
+
+    def _slice(self, term: str) -> slice | None:
+        i = self._term_ids.get(term)
+        return None if i is None else slice(int(self._offsets[i]), int(self._offsets[i + 1]))
 
     def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> FloatArray:
         """BM25 score of every document for the query terms (repeats count, as in rank-bm25).
@@ -97,18 +157,16 @@ class BM25Index:
             weight = 1.0 if weights is None else weights[position]
             weighted[term] = weighted.get(term, 0.0) + weight
         for term, weight in weighted.items():
-            postings = self._postings.get(term)
-            if postings is not None:
-                if weight == 1.0:
-                    scores[postings.documents] += postings.impacts
-                else:
-                    scores[postings.documents] += weight * postings.impacts
+            where = self._slice(term)
+            if where is not None:
+                impacts = self._impacts[where]
+                scores[self._documents[where]] += impacts if weight == 1.0 else weight * impacts
         return scores
 
     def matching(self, term: str) -> IntArray:
-        """The documents holding ``term``."""
-        postings = self._postings.get(term)
-        return postings.documents if postings is not None else np.zeros(0, dtype=np.int32)
+        """The documents holding ``term``, ascending."""
+        where = self._slice(term)
+        return self._documents[where] if where is not None else _NO_DOCUMENTS
 
     def specificity(self, term: str) -> float:
         """A smoothed, always positive idf used to weigh evidence (unknown terms weigh most)."""

@@ -74,3 +74,32 @@ def test_weights_scale_a_terms_contribution() -> None:
     """A weight of 2 counts a term twice, as repeating it does."""
     index = BM25Index([["a", "b"], ["b", "c"], ["c", "d"]])
     np.testing.assert_allclose(index.scores(["b", "c"], [2.0, 1.0]), index.scores(["b", "b", "c"]))
+
+
+def test_the_lead_in_field_equals_the_earlier_sentences_concatenated(corpus: Corpus) -> None:
+    """The vectorised lead-in counts score like an index over the concatenated lead-in texts."""
+    documents = article_documents(corpus)
+    naive: list[list[str]] = []
+    for i, sentence in enumerate(corpus.sentences):
+        first = corpus._lead_in_start(i)
+        context = [t for j in range(first, i) for t in documents[j]]
+        article = corpus.article(sentence.article_id)
+        assert article is not None
+        credit = article.paragraphs[sentence.paragraph - 1].credit
+        if sentence.number == 1 and credit:
+            context += corpus.analyzer.document_terms(credit)
+        naive.append(context)
+    expected = BM25Index(naive, corpus.settings.bm25)
+    assert corpus.context is not None
+    for term in expected.vocabulary:
+        np.testing.assert_allclose(
+            corpus.context.scores([term]), expected.scores([term]), rtol=1e-12
+        )
+
+
+def test_the_fast_indexing_path_gives_the_same_terms_as_the_spanned_one(corpus: Corpus) -> None:
+    """document_terms (for indexing) and document (with spans, for highlights) agree."""
+    for sentence in corpus.sentences:
+        fast = sorted(corpus.analyzer.document_terms(sentence.text))
+        spanned = sorted(t.term for t in corpus.analyzer.document(sentence.text))
+        assert fast == spanned

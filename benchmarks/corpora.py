@@ -17,7 +17,6 @@ from pathlib import Path
 
 from retrieval import Article
 from retrieval.article import parse_article
-from retrieval.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SQUAD = ROOT.parent / "shared" / "data" / "squad" / "dev-v1.1.json"
@@ -116,8 +115,3 @@ def large_articles(sentences: int = 100_000) -> list[Article]:
             if count >= sentences:
                 return articles
     return articles
-
-
-def sentence_count(paragraph: str) -> int:
-    """How many sentences our splitter finds in a paragraph."""
-    return len(split_sentences(paragraph))

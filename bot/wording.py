@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval import Answer, Article, ParagraphKind, Passage, Sentence
+from retrieval import Answer, Article, ParagraphKind, Sentence
 
 EXAMPLE_QUESTIONS = (
     "Who opposed the coalition?",
@@ -36,11 +36,6 @@ def corrections_note(answer: Answer) -> str | None:
         return None
     pairs = ", ".join(f"“{typed}” as “{meant}”" for typed, meant in answer.corrections)
     return f"(Read {pairs}.)"
-
-
-def passage_heading(index: int, passage: Passage) -> str:
-    """A short label for the n-th passage."""
-    return f"{index}. Score {passage.score:.2f}"
 
 
 def help_text() -> str:

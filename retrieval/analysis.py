@@ -111,16 +111,6 @@ def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[st
         yield match, pieces, terms
 
 
-def base_terms(text: str) -> list[str]:
-    """The index terms of ``text`` without spans: the fast path for indexing."""
-    return [term for _match, _pieces_, terms in _forms(text) for term in terms]
-
-
-def surface_words(text: str) -> set[str]:
-    """The distinct folded words of ``text``, stop words included (the speller's vocabulary)."""
-    return {piece for _match, pieces, _terms in _forms(text) for piece in pieces}
-
-
 def words(text: str) -> list[Word]:
     """Every folded word of ``text`` with its span, stop words included."""
     return [
@@ -199,12 +189,7 @@ class Analyzer:
 
     def document_terms(self, text: str) -> list[str]:
         """``document`` without spans: the fast path for indexing."""
-        return [term for term, _case in self.document_cases(text)]
-
-    def document_cases(self, text: str) -> list[tuple[str, Case]]:
-        """``document_terms`` with how each term's word was written (for telling names apart)."""
-        terms, cases, _words = self.document_profile(text)
-        return list(zip(terms, cases, strict=True))
+        return self.document_profile(text)[0]
 
     def document_profile(self, text: str) -> tuple[list[str], list[Case], set[str]]:
         """In one pass over a sentence: its index terms with synonyms, how each term's word was

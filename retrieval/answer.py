@@ -30,7 +30,6 @@ class Policy:
     min_matched_terms: int = 3
     decision_depth: int = 3
     coverage_exponent: float = 2.0
-    min_relative_score: float = 0.0
     name_boost: float = 1.5
 
 

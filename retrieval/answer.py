@@ -132,7 +132,8 @@ class Answerer:
         # BM25 alone favours short sentences holding one rare word; a sentence that holds
         # more of the question ranks higher.
         keys = scores[candidates] * coverage**self.policy.coverage_exponent
-        wanted = top_k + pool
+        # The refusal looks at the top few whatever top_k is, so every top_k decides alike.
+        wanted = max(top_k + pool, self.policy.decision_depth)
         if keys.size > wanted:
             # Only the best few need sorting; ties at the cut are kept so the order is exact.
             cut = np.partition(keys, keys.size - wanted)[keys.size - wanted]
@@ -146,7 +147,7 @@ class Answerer:
             return Answer(question, (), self._topics(terms), corrections, best)
         passages = [
             self._passage(int(candidates[i]), float(keys[i]), float(coverage[i]), set(terms))
-            for i in ranked
+            for i in ranked[: top_k + pool]
         ]
         return Answer(
             question,

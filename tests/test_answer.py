@@ -183,3 +183,14 @@ def test_gold_matching_tolerates_white_space_and_damaged_characters() -> None:
 
     assert passage_matches("Prime Minister Miche?l Martin said", [gold_pattern("Micheál  Martin")])
     assert not passage_matches("Prime Minister Martin said", [gold_pattern("Micheál Martin")])
+
+
+def test_the_refusal_decision_does_not_depend_on_top_k(answerer: Answerer) -> None:
+    """Asking for one passage or ten, every question of our files is answered or refused alike
+    (the decision always looks at the top three)."""
+    questions = [
+        q for f in ("questions-dev.jsonl", "questions-test.jsonl") for q in read_questions(DATA / f)
+    ]
+    for question in questions:
+        decisions = {answerer.ask(question.question, top_k=k).found for k in (1, 3, 10)}
+        assert len(decisions) == 1, question.question

@@ -64,6 +64,7 @@ class ChatSession:
         page = ranked[self.shown : self.shown + self.top_k]
         if not page:
             return "No more results for that question."
+        first_number = self.shown + 1
         self.shown += len(page)
         more = Answer(self.last.question, tuple(page), corrections=())
-        return console.render_answer(more, self.answerer.corpus, self.color)
+        return console.render_answer(more, self.answerer.corpus, self.color, first_number)

@@ -30,8 +30,10 @@ def highlight(passage: Passage, color: bool) -> str:
     return "".join(parts)
 
 
-def render_answer(answer: Answer, corpus: Corpus, color: bool = False) -> str:
-    """An answer as a person reads it in a terminal."""
+def render_answer(
+    answer: Answer, corpus: Corpus, color: bool = False, first_number: int = 1
+) -> str:
+    """An answer as a person reads it in a terminal; passages numbered from ``first_number``."""
     dim: Callable[[str], str] = (lambda s: f"{DIM}{s}{RESET}") if color else (lambda s: s)
     lines: list[str] = []
     note = wording.corrections_note(answer)
@@ -40,7 +42,7 @@ def render_answer(answer: Answer, corpus: Corpus, color: bool = False) -> str:
     if not answer.found:
         lines.append(wording.nothing_relevant(answer))
         return "\n".join(lines)
-    for index, passage in enumerate(answer.passages, start=1):
+    for index, passage in enumerate(answer.passages, start=first_number):
         sentence = passage.sentence
         lines.append(f"{index}. “{highlight(passage, color)}”")
         lines.append(

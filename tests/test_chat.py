@@ -14,13 +14,14 @@ def test_a_question_gets_the_same_answer_as_ask(answerer: Answerer) -> None:
 
 
 def test_more_pages_through_further_results(answerer: Answerer) -> None:
-    """/more shows the next results, then says when there are none."""
+    """/more shows the next results, numbered on, then says when there are none."""
     session = ChatSession(answerer, top_k=2)
     first = session.handle("Ukraine")
     second = session.handle("/more")
-    assert first
-    assert second
-    assert first != second
+    assert first is not None
+    assert second is not None
+    assert first.startswith("1. ")
+    assert second.startswith("3. "), "pages continue the numbering"
     for _ in range(10):
         last = session.handle("/more")
     assert last == "No more results for that question."

@@ -56,11 +56,12 @@ def neutral_keep_edges(text: str) -> str:
     return lead + neutral(text) + tail
 
 
-def citation_name(index: int, sentence: Sentence, article: Article | None) -> str:
-    """A field name: number, article title, paragraph and sentence."""
+def citation_name(sentence: Sentence, article: Article | None, index: int | None = None) -> str:
+    """Where a sentence stands: (number,) article title, paragraph and sentence."""
     title = article.title if article is not None else sentence.article_id
     part = "caption" if sentence.kind.value == "caption" else "paragraph"
-    name = f"{index}. {neutral(title)} · {part} {sentence.paragraph}, sentence {sentence.number}"
+    number = f"{index}. " if index is not None else ""
+    name = f"{number}{neutral(title)} · {part} {sentence.paragraph}, sentence {sentence.number}"
     return limits.truncate(name, limits.FIELD_NAME)
 
 
@@ -97,7 +98,7 @@ def answer_embed(
     per_field = max(64, budget // len(shown))
     for index, passage in enumerate(shown, start=first_index):
         sentence = passage.sentence
-        name = citation_name(index, sentence, corpus.article(sentence.article_id))
+        name = citation_name(sentence, corpus.article(sentence.article_id), index)
         cite = f"\n`{sentence.citation_id}`"
         room = min(limits.FIELD_VALUE, per_field - len(name)) - len(cite)
         embed.add_field(name=name, value=highlighted_quote(passage, room) + cite, inline=False)
@@ -117,9 +118,7 @@ def context_embed(passage: Passage, corpus: Corpus) -> discord.Embed:
     if passage.after is not None:
         pieces.append(neutral(passage.after.text))
     embed = discord.Embed(
-        title=limits.truncate(
-            "Context · " + citation_name(0, sentence, article)[3:], limits.EMBED_TITLE
-        ),
+        title=limits.truncate("Context · " + citation_name(sentence, article), limits.EMBED_TITLE),
         description=limits.truncate(" ".join(pieces), limits.EMBED_DESCRIPTION),
         colour=ANSWER_COLOUR,
     )
@@ -145,7 +144,7 @@ def source_embed(sentence: Sentence, corpus: Corpus) -> discord.Embed:
     """One sentence by citation id, with its whole paragraph for context."""
     article = corpus.article(sentence.article_id)
     embed = discord.Embed(
-        title=limits.truncate(citation_name(0, sentence, article)[3:], limits.EMBED_TITLE),
+        title=limits.truncate(citation_name(sentence, article), limits.EMBED_TITLE),
         description=limits.truncate("> " + neutral(sentence.text), limits.EMBED_DESCRIPTION),
         colour=ANSWER_COLOUR,
     )

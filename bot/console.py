@@ -17,17 +17,12 @@ RESET = "\x1b[0m"
 
 def highlight(passage: Passage, color: bool) -> str:
     """The passage's exact text, its matched words in bold yellow when color is on."""
-    text = passage.sentence.text
     if not color:
-        return text
-    parts: list[str] = []
-    cursor = 0
-    for span in passage.highlights:
-        parts.append(text[cursor : span.start])
-        parts.append(f"{BOLD}{YELLOW}{text[span.start : span.end]}{RESET}")
-        cursor = span.end
-    parts.append(text[cursor:])
-    return "".join(parts)
+        return passage.sentence.text
+    return "".join(
+        f"{BOLD}{YELLOW}{piece}{RESET}" if matched else piece
+        for piece, matched in passage.segments()
+    )
 
 
 def render_answer(

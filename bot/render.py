@@ -29,22 +29,18 @@ def neutral(text: str) -> str:
 
 def highlighted_quote(passage: Passage, limit: int) -> str:
     """The passage's exact text, escaped, with its matched words in bold, within ``limit``."""
-    rendered = "> " + _join_words(passage.sentence.text, passage)
+    rendered = "> " + _join_words(passage)
     if len(rendered) <= limit:
         return rendered
     return "> " + limits.truncate(neutral(passage.sentence.text), limit - 2)
 
 
-def _join_words(text: str, passage: Passage) -> str:
+def _join_words(passage: Passage) -> str:
     """Escaped text with bold spans; spaces at span edges stay outside the bold markers."""
-    out: list[str] = []
-    cursor = 0
-    for span in passage.highlights:
-        out.append(neutral_keep_edges(text[cursor : span.start]))
-        out.append("**" + neutral(text[span.start : span.end]) + "**")
-        cursor = span.end
-    out.append(neutral_keep_edges(text[cursor:]))
-    return "".join(out).strip()
+    return "".join(
+        "**" + neutral(piece) + "**" if matched else neutral_keep_edges(piece)
+        for piece, matched in passage.segments()
+    ).strip()
 
 
 def neutral_keep_edges(text: str) -> str:

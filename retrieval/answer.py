@@ -45,6 +45,20 @@ class Passage:
     after: Sentence | None
     coverage: float
 
+    def segments(self) -> tuple[tuple[str, bool], ...]:
+        """The sentence's exact text in order, as (piece, is a matched word) pairs."""
+        text = self.sentence.text
+        pieces: list[tuple[str, bool]] = []
+        cursor = 0
+        for span in self.highlights:
+            if cursor < span.start:
+                pieces.append((text[cursor : span.start], False))
+            pieces.append((text[span.start : span.end], True))
+            cursor = span.end
+        if cursor < len(text):
+            pieces.append((text[cursor:], False))
+        return tuple(pieces)
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:

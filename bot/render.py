@@ -55,9 +55,8 @@ def neutral_keep_edges(text: str) -> str:
 def citation_name(sentence: Sentence, article: Article | None, index: int | None = None) -> str:
     """Where a sentence stands: (number,) article title, paragraph and sentence."""
     title = article.title if article is not None else sentence.article_id
-    part = "caption" if sentence.kind.value == "caption" else "paragraph"
     number = f"{index}. " if index is not None else ""
-    name = f"{number}{neutral(title)} · {part} {sentence.paragraph}, sentence {sentence.number}"
+    name = f"{number}{neutral(title)} · {wording.place(sentence)}"
     return limits.truncate(name, limits.FIELD_NAME)
 
 

@@ -11,13 +11,16 @@ EXAMPLE_QUESTIONS = (
 )
 
 
+def place(sentence: Sentence) -> str:
+    """Where a sentence stands in its article: "paragraph 9, sentence 1"."""
+    part = "photo caption" if sentence.kind is ParagraphKind.CAPTION else "paragraph"
+    return f"{part} {sentence.paragraph}, sentence {sentence.number}"
+
+
 def citation_label(sentence: Sentence, article: Article | None) -> str:
     """Where a sentence stands, as a reader checks it: title, paragraph, sentence, id."""
     title = article.title if article is not None else sentence.article_id
-    part = "photo caption" if sentence.kind is ParagraphKind.CAPTION else "paragraph"
-    return (
-        f"{title}, {part} {sentence.paragraph}, sentence {sentence.number} ({sentence.citation_id})"
-    )
+    return f"{title}, {place(sentence)} ({sentence.citation_id})"
 
 
 def nothing_relevant(answer: Answer) -> str:

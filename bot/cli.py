@@ -171,6 +171,13 @@ def _discord(settings: Settings, answerer: Answerer, command: str, guild: int | 
     except discord.LoginFailure:
         print("article-bot: Discord rejected DISCORD_TOKEN; copy the token again.", file=sys.stderr)
         return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        print("article-bot: Discord refused the gateway intents.", file=sys.stderr)
+        return EXIT_USAGE
+    except (discord.HTTPException, discord.GatewayNotFound, OSError) as error:
+        # OSError covers aiohttp's connection errors: no network, DNS, refused connection.
+        print(f"article-bot: could not reach Discord: {error}", file=sys.stderr)
+        return EXIT_DATA
     except KeyboardInterrupt:
         pass
     return EXIT_OK

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -80,7 +81,7 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
             )
         try:
             await tell_privately(interaction, message)
-        except discord.HTTPException as failure:
+        except (discord.HTTPException, aiohttp.ClientError) as failure:
             log.warning("could not tell the user about an error: %s", failure)
 
 
@@ -88,6 +89,9 @@ class ArticleBotBase(commands.Bot):
     """Shared set-up of the sharded and unsharded bots."""
 
     def __init__(self, answerer: Answerer, settings: Settings, **options: Any) -> None:
+        # The bot never joins voice, so the missing-voice-library warnings are only noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = False
         super().__init__(

@@ -13,6 +13,7 @@ from retrieval import Answer, Article, Corpus, Passage, Sentence
 ANSWER_COLOUR = discord.Colour.blurple()
 NOTHING_COLOUR = discord.Colour.light_grey()
 NO_MENTIONS = discord.AllowedMentions.none()
+CANNOT_POST_THERE = "I may not post in that channel, so here is your answer privately."
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]<>])")
 _LINE_START = re.compile(r"^([#\-+]|\d+\.)")
 _LINK = re.compile(r"(?i)\b(https?|ftp|discord)(?=(?::|\.gg|\.com/invite))")

@@ -8,8 +8,9 @@ import logging
 import signal
 
 import discord
+import yarl
 
-from bot.client import create_bot
+from bot.client import ArticleBotBase, create_bot
 from bot.settings import Settings
 from retrieval import Answerer
 
@@ -26,13 +27,50 @@ def _token(settings: Settings) -> str:
     return settings.discord_token.get_secret_value().strip()
 
 
+def use_api(settings: Settings) -> None:
+    """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL when set (an emulator)."""
+    if settings.discord_api_url is not None:
+        discord.http.Route.BASE = settings.discord_api_url
+        log.warning("using the Discord API at %s instead of discord.com", settings.discord_api_url)
+    if settings.discord_gateway_url is not None:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+        log.warning("using the gateway at %s", settings.discord_gateway_url)
+
+
+# discord.py's names for the tasks that answer users: commands, events, buttons.
+_ANSWERING_TASKS = ("CommandTree-invoker", "discord.py: on_", "discord-ui-view-dispatch")
+# Answers in flight may finish for this long after SIGTERM; the whole stop stays under 5 s.
+SHUTDOWN_GRACE_SECONDS = 3.0
+
+
+async def shut_down(bot: ArticleBotBase) -> None:
+    """Let the answers in flight finish (up to the grace period), then disconnect."""
+    current = asyncio.current_task()
+    answering = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and task.get_name().startswith(_ANSWERING_TASKS)
+    ]
+    if answering:
+        log.info("stopping: letting %d answers in flight finish", len(answering))
+        await asyncio.wait(answering, timeout=SHUTDOWN_GRACE_SECONDS)
+    await bot.close()
+
+
 async def run_bot(settings: Settings, answerer: Answerer) -> None:
-    """Connect and answer until stopped; SIGINT and SIGTERM close the connection cleanly."""
+    """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
+    use_api(settings)
     bot = create_bot(answerer, settings)
     loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop() -> None:
+        if not stopping:
+            stopping.append(loop.create_task(shut_down(bot)))
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(signum, stop)
     async with bot:
         await bot.start(_token(settings))
     log.info("disconnected; bye")
@@ -40,6 +78,7 @@ async def run_bot(settings: Settings, answerer: Answerer) -> None:
 
 async def sync_commands(settings: Settings, answerer: Answerer, guild_id: int | None) -> int:
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
+    use_api(settings)
     bot = create_bot(answerer, settings)
     async with bot:
         await bot.login(_token(settings))

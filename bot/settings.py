@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     answer_dms: bool = Field(default=True, description="answer direct messages")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
+    discord_api_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+/api/v10$",
+        description="REST base URL; only for testing against a Discord emulator",
+    )
+    discord_gateway_url: str | None = Field(
+        default=None,
+        pattern=r"^wss?://[^\s]+$",
+        description="gateway URL; only for testing against a Discord emulator",
+    )
 
     @field_validator("dev_guild_ids", "allowed_channel_ids", mode="before")
     @classmethod
@@ -39,9 +49,9 @@ class Settings(BaseSettings):
             return tuple(int(p) for p in parts if p)
         return value
 
-    @field_validator("shard_count", mode="before")
+    @field_validator("shard_count", "discord_api_url", "discord_gateway_url", mode="before")
     @classmethod
-    def _blank_shards(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value

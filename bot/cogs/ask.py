@@ -65,13 +65,17 @@ class AskCog(commands.Cog):
                 wait=True,
             )
         else:
-            await interaction.response.send_message(
+            sent = await interaction.response.send_message(
                 embed=embed,
                 view=view or MISSING,
                 ephemeral=private,
                 allowed_mentions=render.NO_MENTIONS,
             )
-            message = await interaction.original_response()
+            # The callback's response carries the message: no second request to fetch it.
+            if isinstance(sent.resource, discord.InteractionMessage):
+                message = sent.resource
+            else:
+                message = await interaction.original_response()
         if view is not None:
             view.message = message
 
@@ -165,7 +169,7 @@ class AskCog(commands.Cog):
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
     ) -> discord.Message | None:
-        """Reply without pinging; if the channel refuses (403), log it rather than crash."""
+        """Reply without pinging; where the bot may not post (403), answer the asker by DM."""
         try:
             return await message.reply(
                 content,
@@ -176,11 +180,26 @@ class AskCog(commands.Cog):
             )
         except discord.Forbidden:
             log.warning(
-                "no permission to reply in channel %s; question dropped", message.channel.id
+                "no permission to reply in channel %s; answering by direct message",
+                message.channel.id,
             )
         except discord.HTTPException as error:
             log.warning("could not reply in channel %s: %s", message.channel.id, error)
-        return None
+            return None
+        if message.guild is None:
+            return None
+        try:
+            return await message.author.send(
+                render.CANNOT_POST_THERE if content is None else content,
+                embed=embed or MISSING,
+                view=view or MISSING,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "could not answer user %s by direct message either: %s", message.author.id, error
+            )
+            return None
 
 
 async def setup(bot: ArticleBotBase) -> None:

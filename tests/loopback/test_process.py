@@ -1,0 +1,155 @@
+"""The bot process against a loopback Discord: answering, faults, load and shutdown.
+
+These run `python -m bot run` as a user would, with discord.py's real HTTP client and
+gateway talking to the emulator, so rate limits, retries and resumes are discord.py's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.loopback.conftest import TOKEN, BotProcess, start_bot
+from tests.loopback.emulator import Emulator, Fault, wait_for
+
+DEADLINE = 3.0
+PINGING = ("@everyone", "@here", "<@", "<#")
+
+
+def quoted(data: dict[str, Any]) -> str:
+    """The text of an answer's first passage."""
+    return str(data["embeds"][0]["fields"][0]["value"])
+
+
+def never_pings(emulator: Emulator) -> None:
+    """Every message the bot sent disallowed every mention."""
+    for call in emulator.requests:
+        body = call.body if isinstance(call.body, dict) else {}
+        payload = body.get("data", body) if "type" in body else body
+        if isinstance(payload, dict) and ("content" in payload or "embeds" in payload):
+            mentions = payload.get("allowed_mentions")
+            assert mentions is not None, call.path
+            assert mentions.get("parse") == [], call.path
+            assert not mentions.get("users"), call.path
+            assert not mentions.get("roles"), call.path
+
+
+async def ask(emulator: Emulator, question: str) -> dict[str, Any]:
+    """/ask, and the bot's answer within Discord's three seconds."""
+    sent = time.monotonic()
+    answered = await emulator.slash("ask", {"question": question})
+    data: dict[str, Any] = await wait_for(answered, DEADLINE)
+    assert data["_at"] - sent < DEADLINE
+    return data
+
+
+async def test_a_slash_command_is_answered_and_sigterm_stops_cleanly(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """/ask through the real gateway and REST client; SIGTERM ends it with exit 0, quietly."""
+    data = await ask(emulator, "who opposed the coalition?")
+    assert "Russia" in quoted(data)
+    started = time.monotonic()
+    assert await bot_process.stop(signal.SIGTERM, within=5) == 0
+    assert time.monotonic() - started < 5
+    assert "Traceback" not in bot_process.text, bot_process.text
+    never_pings(emulator)
+
+
+async def test_sigint_stops_cleanly(emulator: Emulator, bot_process: BotProcess) -> None:
+    """Ctrl-C in a terminal: exit 0 within five seconds and no traceback."""
+    assert await bot_process.stop(signal.SIGINT, within=5) == 0
+    assert "Traceback" not in bot_process.text, bot_process.text
+
+
+@pytest.mark.parametrize("code", [1006, 4000, 4009])
+async def test_commands_keep_working_after_the_gateway_drops(
+    emulator: Emulator, bot_process: BotProcess, code: int
+) -> None:
+    """A dropped socket (1006), an unknown error (4000, resumed) and a timed-out session
+    (4009, identified again): the bot reconnects and answers the next question."""
+    await ask(emulator, "macron troops")
+    await emulator.drop(code)
+    await asyncio.wait_for(emulator.identified.wait(), 15)
+    assert (emulator.identifies, emulator.resumes) == ((2, 0) if code == 4009 else (1, 1))
+    assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
+    assert await bot_process.stop() == 0
+    assert "Traceback" not in bot_process.text, bot_process.text
+
+
+@pytest.mark.parametrize(("status", "times"), [(429, 1), (500, 1), (502, 1)])
+async def test_rate_limits_and_server_errors_are_retried(
+    emulator: Emulator, bot_process: BotProcess, status: int, times: int
+) -> None:
+    """A 429 with retry_after, or a 5xx, on the interaction callback: discord.py waits and
+    retries, and the answer still arrives within the deadline."""
+    emulator.faults.append(Fault("POST", r"/interactions/.*/callback", status, times=times))
+    assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
+    callbacks = [r for r in emulator.requests if r.path.endswith("/callback")]
+    assert len(callbacks) == 2
+
+
+async def test_a_mention_in_a_channel_the_bot_cannot_write_to_is_answered_by_dm(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """403 Missing Permissions on the reply: the asker gets the answer in a DM, the listener
+    survives, and the next question is answered."""
+    emulator.faults.append(Fault("POST", r"/channels/1000000000000002/messages", 403, code=50013))
+    await emulator.mention("who opposed the coalition?")
+    for _ in range(100):
+        if any(r.path == "/users/@me/channels" for r in emulator.requests):
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+    dm = [r for r in emulator.requests if r.method == "POST" and r.path.startswith("/channels/2")]
+    assert dm, [r.path for r in emulator.requests]
+    assert "Russia" in dm[-1].body["embeds"][0]["fields"][0]["value"]
+    assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
+    never_pings(emulator)
+
+
+async def test_a_burst_of_200_concurrent_questions_is_all_answered_in_time(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """200 /ask sent at once: every one answered within three seconds of being sent."""
+    questions = ["who opposed the coalition?", "macron troops", "how much money", "starmer"]
+    sent = time.monotonic()
+    pending = [
+        await emulator.slash("ask", {"question": questions[i % 4]}, user_id=100 + i)
+        for i in range(200)
+    ]
+    answers = await asyncio.gather(*(wait_for(p, DEADLINE + 2) for p in pending))
+    late = [a["_at"] - sent for a in answers if a["_at"] - sent >= DEADLINE]
+    assert not late
+    assert all(a.get("embeds") for a in answers)
+    never_pings(emulator)
+
+
+async def test_the_token_never_appears_in_debug_logs(emulator: Emulator, tmp_path: Path) -> None:
+    """At DEBUG, with every request and gateway payload logged, the token is not printed."""
+    bot = await start_bot(emulator, tmp_path, LOG_LEVEL="DEBUG")
+    await ask(emulator, "who opposed the coalition?")
+    await emulator.drop(4000)
+    await asyncio.wait_for(emulator.identified.wait(), 15)
+    assert await bot.stop() == 0
+    assert "Authorization" in bot.text or "IDENTIFY" in bot.text  # the logs were verbose
+    assert TOKEN not in bot.text
+    assert TOKEN.split(".")[1] not in bot.text
+
+
+async def test_a_refused_token_is_one_clear_line(emulator: Emulator, tmp_path: Path) -> None:
+    """Discord answering 401 to the login: exit 2 (a configuration error) with a sentence,
+    no traceback, no token."""
+    emulator.faults.append(Fault("GET", "/users/@me", 401, times=5))
+    emulator.identified.set()  # start_bot waits for this; the bot will never identify
+    bot = await start_bot(emulator, tmp_path)
+    assert await asyncio.wait_for(bot.process.wait(), 15) == 2
+    await bot.reader
+    assert "token" in bot.text.lower()
+    assert "Traceback" not in bot.text
+    assert TOKEN not in bot.text

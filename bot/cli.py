@@ -44,13 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="interactive chat in the terminal")
     chat.add_argument("--top-k", type=_top_k, default=None, help="passages per answer (1-10)")
     sub.add_parser("inspect", help="list the loaded articles and their quotable sentences")
-    sub.add_parser("run", help="connect to Discord and answer there (needs DISCORD_TOKEN)")
+    run = sub.add_parser("run", help="connect to Discord and answer there (needs DISCORD_TOKEN)")
+    run.add_argument(
+        "--watch", action="store_true", help="reload the articles when the seeds folder changes"
+    )
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="a guild id: commands appear there at once")
     evaluate = sub.add_parser("eval", help="score answers on a question file (JSON lines)")
     evaluate.add_argument("questions", type=Path, help="question file")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
-    for command in (ask, chat, sub.choices["inspect"], sub.choices["run"], sync, evaluate):
+    export = sub.add_parser(
+        "export-feedback",
+        help="write rated and refused questions from the database as an eval question file",
+    )
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--guild", type=int, help="only this server's questions")
+    export.add_argument("--database", type=Path, help="SQLite file (default: DATABASE_PATH)")
+    for command in (ask, chat, sub.choices["inspect"], run, sync, evaluate, export):
         command.add_argument(
             "--seeds", type=Path, default=argparse.SUPPRESS, help="folder of articles"
         )
@@ -145,7 +155,46 @@ NO_TOKEN = (
 )
 
 
-def _discord(settings: Settings, answerer: Answerer, command: str, guild: int | None = None) -> int:
+def _export_feedback(settings: Settings, answerer: Answerer, args: argparse.Namespace) -> int:
+    from bot.feedback_export import export_feedback, jsonl
+    from bot.store import Store, StoreError
+
+    path = args.database or settings.database_path
+    if not path.exists():
+        print(f"article-bot: {path}: no database yet (nothing was asked)", file=sys.stderr)
+        return EXIT_DATA
+    try:
+        store = Store(path)
+    except StoreError as error:
+        print(f"article-bot: {error}", file=sys.stderr)
+        return EXIT_DATA
+    try:
+        export = export_feedback(store.questions(args.guild), answerer.corpus)
+    finally:
+        store.close()
+    text = jsonl(export.questions)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+    for reason in export.skipped:
+        print(f"article-bot: skipped {reason}", file=sys.stderr)
+    to_label = sum(1 for q in export.questions if not q.gold)
+    print(
+        f"{len(export.questions)} questions exported, {to_label} of them for you to label "
+        "(empty gold).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _discord(
+    settings: Settings,
+    answerer: Answerer,
+    command: str,
+    guild: int | None = None,
+    watch: bool = False,
+) -> int:
     """Run the bot or sync its commands; the Discord layer is imported only when needed."""
     if not settings.has_token:
         print(f"article-bot: {NO_TOKEN}", file=sys.stderr)
@@ -155,11 +204,17 @@ def _discord(settings: Settings, answerer: Answerer, command: str, guild: int | 
     import discord
 
     from bot.runner import run_bot, setup_logging, sync_commands
+    from bot.store import Store, StoreError
 
     setup_logging(settings)
     try:
+        store = Store(settings.database_path)
+    except StoreError as error:
+        print(f"article-bot: {error}", file=sys.stderr)
+        return EXIT_DATA
+    try:
         if command == "sync":
-            count = asyncio.run(sync_commands(settings, answerer, guild))
+            count = asyncio.run(sync_commands(settings, answerer, store, guild))
             where = (
                 f"guild {guild}"
                 if guild is not None
@@ -167,7 +222,7 @@ def _discord(settings: Settings, answerer: Answerer, command: str, guild: int | 
             )
             print(f"Synced {count} commands to {where}.")
         else:
-            asyncio.run(run_bot(settings, answerer))
+            asyncio.run(run_bot(settings, answerer, store, watch=watch))
     except discord.LoginFailure:
         print("article-bot: Discord rejected DISCORD_TOKEN; copy the token again.", file=sys.stderr)
         return EXIT_USAGE
@@ -202,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"article-bot: {error}", file=sys.stderr)
         return EXIT_USAGE
     seeds = args.seeds if args.seeds is not None else settings.seeds_dir
+    # /reload and --watch re-read the folder the bot was started on.
+    settings = settings.model_copy(update={"seeds_dir": seeds})
     try:
         answerer = Answerer(load_corpus(seeds))
         top_k = getattr(args, "top_k", None) or settings.top_k
@@ -214,8 +271,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "eval":
             return _eval(answerer, args)
+        if args.command == "export-feedback":
+            return _export_feedback(settings, answerer, args)
         if args.command in {"run", "sync"}:
-            return _discord(settings, answerer, args.command, getattr(args, "guild", None))
+            return _discord(
+                settings,
+                answerer,
+                args.command,
+                getattr(args, "guild", None),
+                watch=getattr(args, "watch", False),
+            )
         return _start(settings, answerer)
     except RetrievalError as error:
         print(f"article-bot: {error}", file=sys.stderr)

@@ -11,14 +11,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.guards import Cooldown, channel_allowed, retry_message
+from bot.guards import Cooldown, retry_message
 from bot.replies import tell_privately
+from bot.server_config import ServerConfigs
 from bot.settings import Settings
-from retrieval import Answer, Answerer
+from bot.store import Store
+from bot.watch import folder_signature
+from retrieval import Answer, Answerer, RetrievalError, load_corpus
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library")
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library", "bot.cogs.admin")
 ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
 # Above this many sentences an answer may take longer than the event loop can spare.
 THREAD_THRESHOLD_SENTENCES = 20_000
@@ -38,6 +41,12 @@ class CooldownActive(app_commands.CheckFailure):
         self.retry_after = retry_after
 
 
+def is_admin_command(command: object) -> bool:
+    """True for commands hidden behind default permissions (the admin group)."""
+    root = getattr(command, "root_parent", None) or command
+    return getattr(root, "default_permissions", None) is not None
+
+
 class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
     """The command tree with the guard rails and the one error handler."""
 
@@ -46,13 +55,16 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
         if interaction.type is not discord.InteractionType.application_command:
             return True
         bot = interaction.client
+        command = interaction.command
+        if is_admin_command(command):
+            return True  # admin commands work anywhere; their own check asks for Manage Server
         channel = interaction.channel
         parent = getattr(channel, "parent_id", None)
-        if interaction.guild_id is not None and not channel_allowed(
-            bot.settings.allowed_channel_ids, interaction.channel_id, parent
+        config = bot.configs.for_guild(interaction.guild_id)
+        if interaction.guild_id is not None and not config.allows_channel(
+            interaction.channel_id, parent
         ):
             raise ChannelNotAllowed("I only answer in the channels this server chose for me.")
-        command = interaction.command
         if command is not None and command.name in ASKING_COMMANDS:
             wait = bot.cooldown.retry_after(interaction.user.id)
             if wait > 0:
@@ -88,7 +100,9 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
 class ArticleBotBase(commands.Bot):
     """Shared set-up of the sharded and unsharded bots."""
 
-    def __init__(self, answerer: Answerer, settings: Settings, **options: Any) -> None:
+    def __init__(
+        self, answerer: Answerer, settings: Settings, store: Store, **options: Any
+    ) -> None:
         # The bot never joins voice, so the missing-voice-library warnings are only noise.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -103,20 +117,63 @@ class ArticleBotBase(commands.Bot):
             **options,
         )
         self.answerer = answerer
+        self.store = store
         self.settings = settings
         self.cooldown = Cooldown(settings.cooldown_seconds)
         self.failed_extensions: list[str] = []
+        self.watch_seeds = False
+        self._watcher: asyncio.Task[None] | None = None
+        self._reloading = asyncio.Lock()
+
+    @property
+    def settings(self) -> Settings:
+        """The environment's settings: the defaults under each server's /config."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+        self.configs = ServerConfigs(settings, self.store)
 
     @property
     def answers_in_thread(self) -> bool:
         """Large corpora answer in a worker thread so the event loop stays free."""
         return len(self.answerer.corpus.sentences) > THREAD_THRESHOLD_SENTENCES
 
-    async def answer(self, question: str, top_k: int) -> Answer:
+    async def answer(self, question: str, top_k: int, articles: tuple[str, ...] = ()) -> Answer:
         """Ask the core, off the event loop when the corpus is large."""
+        answerer = self.answerer  # one library for the whole answer, even if a reload swaps it
         if self.answers_in_thread:
-            return await asyncio.to_thread(self.answerer.ask, question, top_k, PAGING_POOL)
-        return self.answerer.ask(question, top_k=top_k, pool=PAGING_POOL)
+            return await asyncio.to_thread(answerer.ask, question, top_k, PAGING_POOL, articles)
+        return answerer.ask(question, top_k=top_k, pool=PAGING_POOL, articles=articles)
+
+    async def reload_articles(self) -> tuple[bool, str]:
+        """Re-read the seeds folder and swap the new library in whole; a broken folder keeps
+        the old one serving. Returns (reloaded, what is served or why not)."""
+        async with self._reloading:
+            folder = self.settings.seeds_dir
+            try:
+                corpus = await asyncio.to_thread(load_corpus, folder)
+            except RetrievalError as error:
+                log.warning("reload refused, still serving the old articles: %s", error)
+                return False, str(error)
+            self.answerer = Answerer(corpus, self.answerer.policy)
+            summary = (
+                f"{len(corpus.articles)} article(s), {len(corpus.sentences)} sentences "
+                f"from {folder}"
+            )
+            log.info("reloaded %s", summary)
+            return True, summary
+
+    async def _watch_seeds(self, interval: float = 2.0) -> None:
+        """Reload whenever the seeds folder's files change (polled: the folder is small)."""
+        last = folder_signature(self.settings.seeds_dir)
+        while not self.is_closed():
+            await asyncio.sleep(interval)
+            current = folder_signature(self.settings.seeds_dir)
+            if current != last:
+                last = current
+                await self.reload_articles()
 
     async def setup_hook(self) -> None:
         """Load each cog on its own, then copy and sync commands to the development guilds."""
@@ -126,6 +183,8 @@ class ArticleBotBase(commands.Bot):
             except commands.ExtensionError:
                 self.failed_extensions.append(extension)
                 log.exception("could not load %s; the other features still start", extension)
+        if self.watch_seeds:
+            self._watcher = asyncio.create_task(self._watch_seeds(), name="article-bot: watch")
         for guild_id in self.settings.dev_guild_ids:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -154,9 +213,12 @@ class ShardedArticleBot(ArticleBotBase, commands.AutoShardedBot):
     """The bot over several shards in one process."""
 
 
-def create_bot(answerer: Answerer, settings: Settings) -> ArticleBotBase:
+def create_bot(
+    answerer: Answerer, settings: Settings, store: Store | None = None
+) -> ArticleBotBase:
     """The bot the settings ask for: sharded when SHARD_COUNT is set."""
+    store = store if store is not None else Store(settings.database_path)
     if settings.shard_count is None:
-        return ArticleBot(answerer, settings)
+        return ArticleBot(answerer, settings, store)
     count = None if settings.shard_count == "auto" else settings.shard_count
-    return ShardedArticleBot(answerer, settings, shard_count=count)
+    return ShardedArticleBot(answerer, settings, store, shard_count=count)

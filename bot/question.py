@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_MARKUP = re.compile(r"<(?:@[!&]?|#|/[\w -]+:)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>")
+_MARKUP = re.compile(
+    r"<(?:@[!&]?|#|/[\w -]+:)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>|@(?:everyone|here)\b"
+)
 
 
 def question_from_message(content: str, bot_id: int) -> str:

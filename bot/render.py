@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import discord
@@ -19,9 +20,18 @@ _LINE_START = re.compile(r"^([#\-+]|\d+\.)")
 _LINK = re.compile(r"(?i)\b(https?|ftp|discord)(?=(?::|\.gg|\.com/invite))")
 
 
+def _visible(text: str) -> str:
+    """Without control characters and bidi overrides, which hide or reorder what follows."""
+    return "".join(
+        ch
+        for ch in text
+        if ch.isspace() or ch == "\u200d" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs"}
+    )
+
+
 def neutral(text: str) -> str:
     """Text that shows as typed but cannot format, ping, link or break out of a quote."""
-    flat = " ".join(text.split())
+    flat = " ".join(_visible(text).split())
     escaped = _LINE_START.sub(r"\\\1", _MARKDOWN.sub(r"\\\1", flat))
     escaped = escaped.replace("@", "@\u200b")
     # A zero-width space after the scheme stops Discord turning the text into a link.

@@ -12,6 +12,7 @@ import yarl
 
 from bot.client import ArticleBotBase, create_bot
 from bot.settings import Settings
+from bot.store import Store
 from retrieval import Answerer
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,13 @@ async def shut_down(bot: ArticleBotBase) -> None:
     await bot.close()
 
 
-async def run_bot(settings: Settings, answerer: Answerer) -> None:
+async def run_bot(
+    settings: Settings, answerer: Answerer, store: Store, *, watch: bool = False
+) -> None:
     """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
     use_api(settings)
-    bot = create_bot(answerer, settings)
+    bot = create_bot(answerer, settings, store)
+    bot.watch_seeds = watch
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
 
@@ -71,17 +75,23 @@ async def run_bot(settings: Settings, answerer: Answerer) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop)
-    async with bot:
-        await bot.start(_token(settings))
+    try:
+        async with bot:
+            await bot.start(_token(settings))
+    finally:
+        store.close()
     log.info("disconnected; bye")
 
 
-async def sync_commands(settings: Settings, answerer: Answerer, guild_id: int | None) -> int:
+async def sync_commands(
+    settings: Settings, answerer: Answerer, store: Store, guild_id: int | None
+) -> int:
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
     use_api(settings)
-    bot = create_bot(answerer, settings)
+    bot = create_bot(answerer, settings, store)
     async with bot:
         await bot.login(_token(settings))
+        store.close()
         if guild_id is None:
             synced = await bot.tree.sync()
         else:

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     cooldown_seconds: float = Field(default=3.0, ge=0, le=3600, description="per-user wait")
     allowed_channel_ids: IdList = Field(default=(), description="channels to answer in; empty: all")
     answer_dms: bool = Field(default=True, description="answer direct messages")
+    private_by_default: bool = Field(default=False, description="answers only the asker sees")
+    answer_mentions: bool = Field(default=True, description="answer @mentions in channels")
+    log_questions: bool = Field(default=True, description="store questions for /stats")
+    database_path: Path = Field(
+        default=Path("article-bot.sqlite3"), description="SQLite file for settings and stats"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
     discord_api_url: str | None = Field(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import discord
 
 from bot import render
 from bot.replies import tell_privately
+from bot.store import Store
 from retrieval import Answer, Corpus, Passage
 
 log = logging.getLogger("article_bot.feedback")
@@ -23,8 +25,18 @@ def pages(answer: Answer, page_size: int) -> list[tuple[Passage, ...]]:
 class AnswerView(discord.ui.View):
     """Show context, page through more results (asker only), rate the answer."""
 
-    def __init__(self, answer: Answer, corpus: Corpus, asker_id: int, page_size: int) -> None:
+    def __init__(
+        self,
+        answer: Answer,
+        corpus: Corpus,
+        asker_id: int,
+        page_size: int,
+        store: Store | None = None,
+        question_id: int | None = None,
+    ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
+        self.store = store
+        self.question_id = question_id
         self.answer = answer
         self.corpus = corpus
         self.asker_id = asker_id
@@ -89,6 +101,13 @@ class AnswerView(discord.ui.View):
     async def _vote(self, interaction: discord.Interaction, vote: str) -> None:
         changed = interaction.user.id in self.votes and self.votes[interaction.user.id] != vote
         self.votes[interaction.user.id] = vote
+        if self.store is not None and self.question_id is not None:
+            try:
+                self.store.record_vote(
+                    self.question_id, interaction.user.id, 1 if vote == "up" else -1
+                )
+            except sqlite3.Error as error:
+                log.error("could not store a vote: %s", error)
         log.info(
             "feedback vote=%s question=%r citations=%s scores=%s",
             vote,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,10 +119,28 @@ class Answerer:
     def __init__(self, corpus: Corpus, policy: Policy | None = None) -> None:
         self.corpus = corpus
         self.policy = policy or Policy()
+        self._masks: dict[frozenset[str], np.ndarray] = {}
 
-    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, pool: int = 0) -> Answer:
+    def _in_articles(self, articles: Collection[str]) -> np.ndarray:
+        """A boolean per sentence: does it belong to one of ``articles``?"""
+        key = frozenset(articles)
+        mask = self._masks.get(key)
+        if mask is None:
+            ids = np.array([s.article_id for s in self.corpus.sentences], dtype=object)
+            mask = np.isin(ids, list(key))
+            self._masks[key] = mask
+        return mask
+
+    def ask(
+        self,
+        question: str,
+        top_k: int = DEFAULT_TOP_K,
+        pool: int = 0,
+        articles: Collection[str] = (),
+    ) -> Answer:
         """Answer ``question`` with up to ``top_k`` passages; ``rest`` holds up to ``pool`` more
-        ranked passages for paging (built only when asked for: each costs a little)."""
+        ranked passages for paging (built only when asked for: each costs a little).
+        ``articles`` limits the answer to those article ids (empty: every article)."""
         top_k = max(1, min(top_k, MAX_TOP_K))
         text = clean_question(question)[:MAX_QUESTION_CHARS]
         corpus = self.corpus
@@ -139,6 +157,8 @@ class Answerer:
         scores = corpus.own.scores(terms, boosts)
         if corpus.context is not None:
             scores += self.policy.context_weight * corpus.context.scores(terms, boosts)
+        if articles:
+            scores = np.where(self._in_articles(articles), scores, 0.0)
         candidates = np.flatnonzero(scores > 0)
         if candidates.size == 0:
             return Answer(question, (), self._topics(terms), corrections, 0.0)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,7 +14,7 @@ from discord.ext import commands
 from discord.utils import MISSING
 
 from bot import render
-from bot.guards import channel_allowed, retry_message
+from bot.guards import retry_message
 from bot.question import question_from_message
 from bot.replies import tell_privately
 from bot.views import AnswerView
@@ -22,6 +25,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 300
+
+
+@dataclass(frozen=True)
+class Where:
+    """The server and channel a question came from (no server: a DM)."""
+
+    guild_id: int | None
+    channel_id: int | None
 
 
 class AskCog(commands.Cog):
@@ -41,20 +52,69 @@ class AskCog(commands.Cog):
         """Remove the context menu with the cog."""
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    def _view(self, answer: Answer, asker_id: int, page_size: int) -> AnswerView | None:
+    def _view(
+        self, answer: Answer, asker_id: int, page_size: int, question_id: int | None
+    ) -> AnswerView | None:
         if not answer.found:
             return None
-        return AnswerView(answer, self.bot.answerer.corpus, asker_id, page_size)
+        return AnswerView(
+            answer, self.bot.answerer.corpus, asker_id, page_size, self.bot.store, question_id
+        )
+
+    async def _answer_and_record(
+        self,
+        question: str,
+        results: int,
+        where: Where,
+        user_id: int,
+        way: str,
+    ) -> tuple[Answer, int | None]:
+        """Answer with the server's settings, and store the question where the server keeps
+        them, before anything is sent: what a user saw is always in the database."""
+        config = self.bot.configs.for_guild(where.guild_id)
+        started = time.perf_counter()
+        answer = await self.bot.answer(question, results, config.articles)
+        latency_ms = (time.perf_counter() - started) * 1000
+        if not config.log_questions:
+            return answer, None
+        try:
+            question_id = self.bot.store.record_question(
+                guild_id=where.guild_id,
+                channel_id=where.channel_id,
+                user_id=user_id,
+                question=answer.question,
+                citations=[p.sentence.citation_id for p in answer.passages],
+                scores=[p.score for p in answer.passages],
+                refused=not answer.found,
+                latency_ms=latency_ms,
+                way=way,
+            )
+        except sqlite3.Error as error:
+            # Losing one statistic is better than leaving the user without an answer.
+            log.error("could not store a question: %s", error)
+            return answer, None
+        return answer, question_id
 
     async def _respond(
-        self, interaction: discord.Interaction, question: str, results: int, private: bool
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        results: int | None,
+        private: bool | None,
+        way: str,
     ) -> None:
         """Answer, render, send: the body every interaction path shares."""
+        config = self.bot.configs.for_guild(interaction.guild_id)
+        private = config.private_default if private is None else private
+        results = results or config.top_k
         if self.bot.answers_in_thread:
             await interaction.response.defer(ephemeral=private, thinking=True)
-        answer = await self.bot.answer(question, results)
+        where = Where(interaction.guild_id, interaction.channel_id)
+        answer, question_id = await self._answer_and_record(
+            question, results, where, interaction.user.id, way
+        )
         embed = render.answer_embed(answer, self.bot.answerer.corpus)
-        view = self._view(answer, interaction.user.id, results)
+        view = self._view(answer, interaction.user.id, results, question_id)
         message: discord.Message | discord.InteractionMessage
         if interaction.response.is_done():
             message = await interaction.followup.send(
@@ -90,10 +150,13 @@ class AskCog(commands.Cog):
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, MAX_QUESTION],
         results: app_commands.Range[int, 1, 5] | None = None,
-        private: bool = False,
+        private: bool | None = None,
     ) -> None:
         """Ask a question about the article; get the passages that answer it."""
-        await self._respond(interaction, question, results or self.bot.settings.top_k, private)
+        me = self.bot.user.id if self.bot.user else 0
+        # Mentions and emoji markup carry no words of the question; the text typed stays.
+        asked = question_from_message(question, me) or " ".join(question.split())
+        await self._respond(interaction, asked, results, private, "slash")
 
     async def ask_about_message(
         self, interaction: discord.Interaction, message: discord.Message
@@ -103,9 +166,7 @@ class AskCog(commands.Cog):
         if not question:
             await tell_privately(interaction, "That message has no text to ask about.")
             return
-        await self._respond(
-            interaction, question[:MAX_QUESTION], self.bot.settings.top_k, private=True
-        )
+        await self._respond(interaction, question[:MAX_QUESTION], None, private=True, way="menu")
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -123,10 +184,12 @@ class AskCog(commands.Cog):
             return
         if not in_dm and me.id not in {user.id for user in message.mentions}:
             return  # @everyone, @here and role mentions do not name the bot
-        if not in_dm and not channel_allowed(
-            self.bot.settings.allowed_channel_ids,
-            message.channel.id,
-            getattr(message.channel, "parent_id", None),
+        config = self.bot.configs.for_guild(message.guild.id if message.guild else None)
+        if not in_dm and not (
+            config.answer_mentions
+            and config.allows_channel(
+                message.channel.id, getattr(message.channel, "parent_id", None)
+            )
         ):
             return
         question = question_from_message(message.content, me.id)
@@ -139,8 +202,11 @@ class AskCog(commands.Cog):
         if wait > 0:
             await self._reply(message, content=retry_message(wait))
             return
-        answer = await self.bot.answer(question[:MAX_QUESTION], self.bot.settings.top_k)
-        view = self._view(answer, message.author.id, self.bot.settings.top_k)
+        where = Where(message.guild.id if message.guild else None, message.channel.id)
+        answer, question_id = await self._answer_and_record(
+            question[:MAX_QUESTION], config.top_k, where, message.author.id, "mention"
+        )
+        view = self._view(answer, message.author.id, config.top_k, question_id)
         sent = await self._reply(
             message, embed=render.answer_embed(answer, self.bot.answerer.corpus), view=view
         )

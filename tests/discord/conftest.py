@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -24,6 +25,14 @@ def make_settings(**values: object) -> Settings:
 def plain(markdown: str) -> str:
     """Rendered text without bold markers and escapes, to compare with the source."""
     return markdown.replace("**", "").replace("\\", "").replace("\u200b", "")
+
+
+@pytest.fixture(autouse=True)
+def database_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's bot keeps its SQLite database in the test's own folder."""
+    path = tmp_path / "article-bot.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    return path
 
 
 @pytest.fixture

@@ -34,9 +34,11 @@ async def test_a_burst_of_questions_is_all_answered(
     answered_on: list[int] = []
     ask = server.bot.answerer.ask
 
-    def recording_ask(question: str, top_k: int = 3, pool: int = 0) -> Answer:
+    def recording_ask(
+        question: str, top_k: int = 3, pool: int = 0, articles: tuple[str, ...] = ()
+    ) -> Answer:
         answered_on.append(threading.get_ident())
-        return ask(question, top_k, pool)
+        return ask(question, top_k, pool, articles)
 
     monkeypatch.setattr(server.bot.answerer, "ask", recording_ask)
     members = [server.guild.add_member(server.env.create_user(f"reader{i}")) for i in range(20)]

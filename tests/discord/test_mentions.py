@@ -128,13 +128,16 @@ async def test_the_context_menu_asks_the_target_message_privately(server: Server
 async def test_a_refused_reply_is_logged_not_crashed(
     server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """403 Missing Permissions on the reply: a warning in the log, the listener survives."""
+    """403 Missing Permissions on the reply: a warning in the log, the answer by DM, and the
+    listener survives."""
     server.env.inject_error(
         "POST", f"/channels/{server.channel.id}/messages", status=403, code=50013
     )
     with caplog.at_level("WARNING"):
         await server.alice.send(server.channel, f"{mention(server)} who opposed the plan?")
     assert any("no permission to reply" in r.getMessage() for r in caplog.records)
+    dms = [r for r in server.env.http_requests if r.path == "/users/@me/channels"]
+    assert dms
     await server.alice.send(server.channel, f"{mention(server)} lavrov")
     assert server.channel.last_message is not None
     assert server.channel.last_message.author.id == server.bot.user.id  # type: ignore[union-attr]

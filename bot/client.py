@@ -16,7 +16,7 @@ from bot.replies import tell_privately
 from bot.server_config import ServerConfigs
 from bot.settings import Settings
 from bot.store import Store
-from bot.watch import folder_signature
+from bot.watch import Signature, folder_signature
 from retrieval import Answer, Answerer, RetrievalError, load_corpus
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,11 @@ PAGING_POOL = 10
 
 class ChannelNotAllowed(app_commands.CheckFailure):
     """The command was used outside the channels the bot answers in."""
+
+
+class NotAdmin(app_commands.CheckFailure):
+    """An admin command used by someone without Manage Server (servers can override who sees
+    a command, so the default permissions are checked again when it runs)."""
 
 
 class CooldownActive(app_commands.CheckFailure):
@@ -165,15 +170,19 @@ class ArticleBotBase(commands.Bot):
             log.info("reloaded %s", summary)
             return True, summary
 
+    async def reload_if_changed(self, previous: Signature) -> Signature:
+        """Reload when the seeds folder differs from ``previous``; returns what it is now."""
+        current = folder_signature(self.settings.seeds_dir)
+        if current != previous:
+            await self.reload_articles()
+        return current
+
     async def _watch_seeds(self, interval: float = 2.0) -> None:
         """Reload whenever the seeds folder's files change (polled: the folder is small)."""
-        last = folder_signature(self.settings.seeds_dir)
+        seen = folder_signature(self.settings.seeds_dir)
         while not self.is_closed():
             await asyncio.sleep(interval)
-            current = folder_signature(self.settings.seeds_dir)
-            if current != last:
-                last = current
-                await self.reload_articles()
+            seen = await self.reload_if_changed(seen)
 
     async def setup_hook(self) -> None:
         """Load each cog on its own, then copy and sync commands to the development guilds."""

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot import limits, render, render_admin
 from bot.chart import questions_per_day_png
+from bot.client import NotAdmin
 from bot.replies import tell_privately
 from bot.stats import DAY, build_report
 from retrieval.text import fold
@@ -21,11 +22,6 @@ if TYPE_CHECKING:
     from bot.client import ArticleBotBase
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
-
-
-class NotAdmin(app_commands.CheckFailure):
-    """An admin command used by someone without Manage Server (permissions can be overridden
-    per server, so the default permissions are checked again when the command runs)."""
 
 
 class AdminCog(commands.Cog):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -129,6 +131,7 @@ class ArticleBotBase(commands.Bot):
         self.watch_seeds = False
         self._watcher: asyncio.Task[None] | None = None
         self._reloading = asyncio.Lock()
+        self._turn = asyncio.Lock()
 
     @property
     def settings(self) -> Settings:
@@ -144,6 +147,19 @@ class ArticleBotBase(commands.Bot):
     def answers_in_thread(self) -> bool:
         """Large corpora answer in a worker thread so the event loop stays free."""
         return len(self.answerer.corpus.sentences) > THREAD_THRESHOLD_SENTENCES
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """One answer is computed and rendered at a time, and the loop runs between two.
+
+        A burst of questions arrives as many ready tasks at once; without turns, asyncio runs
+        all their answering steps back to back (about 1 ms each) and the heartbeat, other
+        I/O and timers wait for the whole burst. Holding the turn across one yield makes the
+        next task wait on the lock instead, so each loop iteration does one answer's work.
+        """
+        async with self._turn:
+            yield
+            await asyncio.sleep(0)
 
     async def answer(self, question: str, top_k: int, articles: tuple[str, ...] = ()) -> Answer:
         """Ask the core, off the event loop when the corpus is large."""
@@ -202,6 +218,12 @@ class ArticleBotBase(commands.Bot):
                 log.info("synced %d commands to development guild %s", len(synced), guild_id)
             except discord.HTTPException as error:
                 log.warning("could not sync commands to guild %s: %s", guild_id, error)
+
+    async def close(self) -> None:
+        """Stop watching the seeds folder, then disconnect."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+        await super().close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are handled by the ask cog's listener."""

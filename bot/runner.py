@@ -11,6 +11,7 @@ import discord
 import yarl
 
 from bot.client import ArticleBotBase, create_bot
+from bot.loop_watch import LoopLagMonitor
 from bot.settings import Settings
 from bot.store import Store
 from retrieval import Answerer
@@ -75,11 +76,19 @@ async def run_bot(
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop)
+    monitor = LoopLagMonitor()
+    watching: asyncio.Task[None] | None = None
     try:
         async with bot:
-            await bot.start(_token(settings))
+            await bot.login(_token(settings))
+            # Measured from here: loading the cogs at login comes before anyone is served.
+            watching = loop.create_task(monitor.run(), name="article-bot: loop lag")
+            await bot.connect()
     finally:
+        if watching is not None:
+            watching.cancel()
         store.close()
+    log.info(monitor.summary())
     log.info("disconnected; bye")
 
 

@@ -95,6 +95,17 @@ class AskCog(commands.Cog):
             return answer, None
         return answer, question_id
 
+    async def _prepare(
+        self, question: str, results: int, where: Where, user_id: int, way: str
+    ) -> tuple[discord.Embed, AnswerView | None]:
+        """Answer, record and render, one question at a time (see ArticleBotBase.turn)."""
+        async with self.bot.turn():
+            answer, question_id = await self._answer_and_record(
+                question, results, where, user_id, way
+            )
+            embed = render.answer_embed(answer, self.bot.answerer.corpus)
+            return embed, self._view(answer, user_id, results, question_id)
+
     async def _respond(
         self,
         interaction: discord.Interaction,
@@ -110,11 +121,7 @@ class AskCog(commands.Cog):
         if self.bot.answers_in_thread:
             await interaction.response.defer(ephemeral=private, thinking=True)
         where = Where(interaction.guild_id, interaction.channel_id)
-        answer, question_id = await self._answer_and_record(
-            question, results, where, interaction.user.id, way
-        )
-        embed = render.answer_embed(answer, self.bot.answerer.corpus)
-        view = self._view(answer, interaction.user.id, results, question_id)
+        embed, view = await self._prepare(question, results, where, interaction.user.id, way)
         message: discord.Message | discord.InteractionMessage
         if interaction.response.is_done():
             message = await interaction.followup.send(
@@ -203,13 +210,10 @@ class AskCog(commands.Cog):
             await self._reply(message, content=retry_message(wait))
             return
         where = Where(message.guild.id if message.guild else None, message.channel.id)
-        answer, question_id = await self._answer_and_record(
+        embed, view = await self._prepare(
             question[:MAX_QUESTION], config.top_k, where, message.author.id, "mention"
         )
-        view = self._view(answer, message.author.id, config.top_k, question_id)
-        sent = await self._reply(
-            message, embed=render.answer_embed(answer, self.bot.answerer.corpus), view=view
-        )
+        sent = await self._reply(message, embed=embed, view=view)
         if view is not None and sent is not None:
             view.message = sent
 

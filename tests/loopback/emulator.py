@@ -257,15 +257,14 @@ class Emulator:
         interaction_id = snowflake()
         token = f"interaction-token-{interaction_id}"
         typed = {str: 3, int: 4, bool: 5}
-        data = {
-            "id": snowflake(),
-            "name": name,
-            "type": 1,
-            "options": [
-                {"name": key, "type": typed[type(value)], "value": value}
-                for key, value in options.items()
-            ],
-        }
+        values = [
+            {"name": key, "type": typed[type(value)], "value": value}
+            for key, value in options.items()
+        ]
+        root, *sub = name.split()
+        if sub:  # a subcommand: its options nest inside it
+            values = [{"name": sub[0], "type": 1, "options": values}]
+        data = {"id": snowflake(), "name": root, "type": 1, "options": values}
         answered: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._answers[token] = answered
         await self._send(

@@ -213,8 +213,10 @@ async def test_what_was_answered_is_stored_even_when_the_process_is_killed(
         await emulator.slash("ask", {"question": f"who opposed the coalition in round {i}"})
         for i in range(150)
     ]
-    while sum(p.done() for p in pending) < 40:
-        await asyncio.sleep(0.005)
+    for count, answered_one in enumerate(asyncio.as_completed(pending), start=1):
+        await answered_one
+        if count == 40:
+            break
     bot_process.process.kill()
     await bot_process.process.wait()
     answered = [p.result()["embeds"][0]["title"] for p in pending if p.done()]

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.guards import Cooldown, retry_message
+from bot.live_views import LiveViews
 from bot.replies import tell_privately
 from bot.server_config import ServerConfigs
 from bot.settings import Settings
@@ -27,6 +28,12 @@ EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library", "bot.cogs.admin")
 ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
 # Above this many sentences an answer may take longer than the event loop can spare.
 THREAD_THRESHOLD_SENTENCES = 20_000
+# Discord's error code when an interaction expired before it was answered.
+UNKNOWN_INTERACTION = 10062
+TOO_LATE = (
+    "Sorry, I took too long to answer your question in the server, so Discord dropped it. "
+    "Please ask again."
+)
 # Passages kept beyond the first page for "More results".
 PAGING_POOL = 10
 
@@ -83,6 +90,9 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
     ) -> None:
         """Answer the user ephemerally whatever went wrong, and log real failures with context."""
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+            await self._too_late(interaction)
+            return
         if isinstance(original, app_commands.CheckFailure):
             message = str(original) or "You can't use that here."
         else:
@@ -102,6 +112,21 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
             await tell_privately(interaction, message)
         except (discord.HTTPException, aiohttp.ClientError) as failure:
             log.warning("could not tell the user about an error: %s", failure)
+
+    async def _too_late(self, interaction: discord.Interaction[ArticleBotBase]) -> None:
+        """Discord gives three seconds to answer; past them the interaction is gone, so the
+        asker is told by direct message where they accept one."""
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.warning(
+            "answered /%s too late: Discord had expired the interaction (user %s, channel %s)",
+            command,
+            interaction.user.id,
+            interaction.channel_id,
+        )
+        try:
+            await interaction.user.send(TOO_LATE, allowed_mentions=discord.AllowedMentions.none())
+        except (discord.HTTPException, aiohttp.ClientError) as failure:
+            log.info("could not tell the user by direct message either: %s", failure)
 
 
 class ArticleBotBase(commands.Bot):
@@ -132,6 +157,7 @@ class ArticleBotBase(commands.Bot):
         self._watcher: asyncio.Task[None] | None = None
         self._reloading = asyncio.Lock()
         self._turn = asyncio.Lock()
+        self.live_views = LiveViews()
 
     @property
     def settings(self) -> Settings:

@@ -135,6 +135,9 @@ class Store:
             # loss), and keeps each write fast enough for the event loop.
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
+            # Writes append; reads (/stats, export) scan recent rows: a small cache does, and
+            # keeps the process's memory flat as the file grows.
+            db.execute("PRAGMA cache_size = -512")
             self._migrate(db, version)
         except sqlite3.DatabaseError as error:
             db.close()

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import sqlite3
 
 import discord
 
 from bot import render
+from bot.live_views import LiveViews, custom_id
 from bot.replies import tell_privately
 from bot.store import Store
 from retrieval import Answer, Corpus, Passage
 
 log = logging.getLogger("article_bot.feedback")
 VIEW_TIMEOUT_SECONDS = 600.0
+EXPIRED = "These buttons have expired. Ask again with /ask to get fresh ones."
 
 
 def pages(answer: Answer, page_size: int) -> list[tuple[Passage, ...]]:
     """The answer's ranked passages cut into pages of ``page_size``."""
     ranked = (*answer.passages, *answer.rest)
     return [ranked[i : i + page_size] for i in range(0, len(ranked), page_size)]
+
+
+def track(view: AnswerView, live: LiveViews) -> AnswerView:
+    """Register a new view with the bounded set of live ones."""
+    view.live = live
+    live.add(view.key, view)
+    return view
 
 
 class AnswerView(discord.ui.View):
@@ -35,6 +45,14 @@ class AnswerView(discord.ui.View):
         question_id: int | None = None,
     ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
+        self.key = secrets.token_hex(8)
+        for name, button in (
+            ("context", self.context),
+            ("more", self.more),
+            ("up", self.helpful),
+            ("down", self.unhelpful),
+        ):
+            button.custom_id = custom_id(self.key, name)
         self.store = store
         self.question_id = question_id
         self.answer = answer
@@ -44,6 +62,7 @@ class AnswerView(discord.ui.View):
         self.page = 0
         self.votes: dict[int, str] = {}
         self.message: discord.Message | discord.InteractionMessage | None = None
+        self.live: LiveViews | None = None
         self.more.disabled = len(self.pages) < 2
 
     @property
@@ -120,6 +139,8 @@ class AnswerView(discord.ui.View):
 
     async def on_timeout(self) -> None:
         """Disable the buttons so nobody clicks a dead view."""
+        if self.live is not None:
+            self.live.discard(self.key)
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True

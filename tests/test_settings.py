@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
+from tests.conftest import ROOT
 
 
 def test_the_token_never_appears_in_repr_or_str(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,3 +34,42 @@ def test_an_invalid_value_names_its_variable_without_its_value(
     with pytest.raises(SettingsError, match="TOP_K") as caught:
         load_settings(_env_file=None)
     assert "seven" not in str(caught.value)
+
+
+def test_the_token_is_read_from_dot_env_and_stays_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A .env in the working folder is read; dumping the settings never shows the token."""
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=from-dot-env-secret\nTOP_K=2\n", "utf-8")
+    settings = load_settings()
+    assert settings.has_token
+    assert settings.top_k == 2
+    for shown in (repr(settings), str(settings), settings.model_dump_json(), str(vars(settings))):
+        assert "from-dot-env-secret" not in shown
+
+
+def test_an_invalid_setting_beside_a_token_does_not_echo_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A validation error in .env names the bad variable and nothing of the token."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "another-secret-token")
+    monkeypatch.setenv("COOLDOWN_SECONDS", "-4")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "COOLDOWN_SECONDS" in str(caught.value)
+    assert "another-secret-token" not in str(caught.value)
+
+
+def test_dot_env_and_the_database_are_git_ignored() -> None:
+    """A token in .env, or the questions people asked, can never be committed by accident."""
+    result = subprocess.run(
+        ["git", "check-ignore", ".env", "article-bot.sqlite3", "article-bot.sqlite3-wal"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == [".env", "article-bot.sqlite3", "article-bot.sqlite3-wal"]

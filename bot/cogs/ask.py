@@ -15,9 +15,10 @@ from discord.utils import MISSING
 
 from bot import render
 from bot.guards import retry_message
+from bot.live_views import view_key
 from bot.question import question_from_message
 from bot.replies import tell_privately
-from bot.views import AnswerView
+from bot.views import EXPIRED, AnswerView, track
 from retrieval import Answer
 
 if TYPE_CHECKING:
@@ -57,9 +58,25 @@ class AskCog(commands.Cog):
     ) -> AnswerView | None:
         if not answer.found:
             return None
-        return AnswerView(
+        view = AnswerView(
             answer, self.bot.answerer.corpus, asker_id, page_size, self.bot.store, question_id
         )
+        return track(view, self.bot.live_views)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A click on buttons that no longer work (too old, or from before a restart) gets a
+        short explanation instead of Discord's "This interaction failed"."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data: dict[str, object] = dict(interaction.data or {})
+        key = view_key(str(data.get("custom_id", "")))
+        if key is None or key in self.bot.live_views:
+            return
+        try:
+            await tell_privately(interaction, EXPIRED)
+        except discord.HTTPException as error:
+            log.debug("could not explain expired buttons: %s", error)
 
     async def _answer_and_record(
         self,

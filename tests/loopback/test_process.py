@@ -96,6 +96,46 @@ async def test_rate_limits_and_server_errors_are_retried(
     assert len(callbacks) == 2
 
 
+async def test_a_rate_limited_reply_to_a_mention_is_retried(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """429 on a channel message, through discord.py's HTTPClient: it waits retry_after and
+    sends once more."""
+    emulator.faults.append(Fault("POST", r"/channels/\d+/messages", 429, retry_after=0.5))
+    await emulator.mention("who opposed the coalition?")
+    for _ in range(100):
+        sends = [r for r in emulator.requests if r.method == "POST" and "/messages" in r.path]
+        if len(sends) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(sends) == 2
+    assert sends[1].at - sends[0].at >= 0.5
+    assert "Russia" in sends[1].body["embeds"][0]["fields"][0]["value"]
+    never_pings(emulator)
+
+
+async def test_an_answer_too_late_for_discord_is_logged_and_the_asker_told_by_dm(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """Discord says 10062 Unknown interaction (the three seconds passed): a warning in the
+    log, no traceback, a direct message to the asker, and the next question answered."""
+    emulator.faults.append(Fault("POST", r"/interactions/.*/callback", 404, code=10062))
+    await emulator.slash("ask", {"question": "who opposed the coalition?"})
+    for _ in range(100):
+        dm = [
+            r for r in emulator.requests if r.method == "POST" and r.path.startswith("/channels/2")
+        ]
+        if dm:
+            break
+        await asyncio.sleep(0.05)
+    assert dm
+    assert "took too long" in dm[-1].body["content"]
+    assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
+    assert await bot_process.stop() == 0
+    assert "answered /ask too late" in bot_process.text
+    assert "Traceback" not in bot_process.text
+
+
 async def test_a_mention_in_a_channel_the_bot_cannot_write_to_is_answered_by_dm(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
@@ -226,3 +266,39 @@ async def test_what_was_answered_is_stored_even_when_the_process_is_killed(
     assert answered
     for title in answered:
         assert title.strip("“”") in stored
+
+
+def resident_mb(pid: int) -> float:
+    """The process's resident memory, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+async def test_ten_thousand_questions_back_to_back_without_memory_growth(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """1,000 back-to-back /ask all answered in time, then 9,000 more: resident memory after
+    10,000 stays within 10 MB of memory after 1,000 (no growth with use)."""
+    questions = [
+        "who opposed the coalition?",
+        "macron troops",
+        "how much money is europe putting up",
+        "any good burgers in lyon?",
+        "what did lavrov say",
+    ]
+    memory: dict[int, float] = {}
+    for i in range(1, 10_001):
+        sent = time.monotonic()
+        answered = await emulator.slash("ask", {"question": questions[i % 5]}, user_id=i)
+        data = await wait_for(answered, DEADLINE)
+        assert data["_at"] - sent < DEADLINE
+        if i % 100 == 0:
+            emulator.requests.clear()  # the emulator's own log, not the bot's memory
+        if i in (1_000, 10_000):
+            memory[i] = resident_mb(bot_process.process.pid)
+    print(
+        f"resident memory: {memory[1_000]:.1f} MB after 1,000, {memory[10_000]:.1f} MB after 10,000"
+    )
+    assert memory[10_000] - memory[1_000] <= 10

@@ -195,8 +195,8 @@ def article_embed(article: Article) -> discord.Embed:
     return embed
 
 
-def help_embed() -> discord.Embed:
-    """How to ask, with examples that work."""
+def help_embed(questions_kept: bool = True) -> discord.Embed:
+    """How to ask, with examples that work, and what the bot keeps of what you ask here."""
     embed = discord.Embed(title="How to ask", description=wording.help_text(), colour=ANSWER_COLOUR)
     embed.add_field(
         name="Ways in",
@@ -207,6 +207,7 @@ def help_embed() -> discord.Embed:
         ),
         inline=False,
     )
+    embed.add_field(name="What I keep", value=wording.what_is_kept(questions_kept), inline=False)
     return embed
 
 

@@ -50,5 +50,16 @@ def help_text() -> str:
     )
 
 
+def what_is_kept(questions_kept: bool) -> str:
+    """What the bot stores about questions, for /help (one server's setting)."""
+    if not questions_kept:
+        return "This server has turned question logging off: I keep nothing of what you ask."
+    return (
+        "To show this server's admins what people ask and what the article misses, I keep each "
+        "question, the passages I answered with, your 👍/👎, and a pseudonym instead of your "
+        "user id. Admins can turn this off with /config."
+    )
+
+
 def _examples() -> str:
     return " · ".join(f"“{q}”" for q in EXAMPLE_QUESTIONS)

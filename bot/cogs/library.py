@@ -106,9 +106,10 @@ class LibraryCog(commands.Cog):
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
-        """How to ask the bot, with examples that work."""
+        """How to ask the bot, with examples that work, and what it keeps."""
+        kept = self.bot.configs.for_guild(interaction.guild_id).log_questions
         await interaction.response.send_message(
-            embed=render.help_embed(), ephemeral=True, allowed_mentions=render.NO_MENTIONS
+            embed=render.help_embed(kept), ephemeral=True, allowed_mentions=render.NO_MENTIONS
         )
 
 

@@ -226,3 +226,21 @@ async def test_everyone_in_a_question_pings_nobody(server: Server) -> None:
     title = result.response.embeds[0].title or ""
     assert title == "“who opposed the coalition?”"
     all_requests_ping_nobody(server.env)
+
+
+async def test_buttons_beyond_the_live_limit_explain_that_they_expired(server: Server) -> None:
+    """Only the newest answers keep working buttons (memory stays flat); an older one's click
+    gets a private "expired" note instead of Discord's "This interaction failed"."""
+    server.bot.live_views.limit = 1
+    first = await server.alice.slash(server.channel, "ask", question="who opposed the coalition?")
+    second = await server.alice.slash(server.channel, "ask", question="macron troops")
+    assert first.response is not None
+    assert second.response is not None
+    stale = await server.bob.click(first.response.message, label="Show context")
+    assert stale.ephemeral
+    assert stale.response is not None
+    assert "expired" in stale.response.content
+    fresh = await server.bob.click(second.response.message, label="Show context")
+    assert fresh.response is not None
+    assert fresh.response.embeds
+    assert len(server.bot.live_views) == 1

@@ -33,6 +33,8 @@ _ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 def clean_question(text: str) -> str:
     """Remove invisible and control characters a pasted question may carry; keep the words."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to remove, and no per-character walk
     text = _ANSI_ESCAPE.sub("", text).translate(_ZERO_WIDTH)
     return "".join(
         ch if unicodedata.category(ch)[0] != "C" else " "

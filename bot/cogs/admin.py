@@ -72,7 +72,7 @@ class AdminCog(commands.Cog):
         results="Passages per answer (1-5)",
         mentions="Answer when someone @mentions the bot",
         keep_questions="Store questions and votes for /stats (off: nothing is stored)",
-        article="Which article questions go to; 'all' for every loaded article",
+        article="Which article(s) questions go to (ids separated by commas); 'all' for every one",
     )
     async def config_set(
         self,
@@ -96,17 +96,19 @@ class AdminCog(commands.Cog):
         if keep_questions is not None:
             changes["log_questions"] = keep_questions
         if article is not None:
-            if fold(article.strip()) in {"all", ""}:
+            chosen = tuple(dict.fromkeys(a.strip() for a in article.split(",") if a.strip()))
+            unknown = [a for a in chosen if self.bot.answerer.corpus.article(a) is None]
+            if not chosen or [fold(a) for a in chosen] == ["all"]:
                 changes["articles"] = None
-            elif self.bot.answerer.corpus.article(article) is None:
+            elif unknown:
                 await tell_privately(
                     interaction,
-                    f"No article has the id “{render.neutral(article)[:100]}”. "
-                    "Pick one from the list, or 'all'.",
+                    f"No article has the id “{render.neutral(unknown[0])[:100]}”. "
+                    "Pick from the list (several ids separated by commas), or 'all'.",
                 )
                 return
             else:
-                changes["articles"] = (article,)
+                changes["articles"] = chosen
         if not changes:
             await self._show(interaction, "Nothing to change; here is what is set.")
             return
@@ -194,6 +196,36 @@ class AdminCog(commands.Cog):
             note or discord.utils.MISSING,
             embed=render_admin.stats_embed(report, with_chart=bool(files)),
             files=files or discord.utils.MISSING,
+            ephemeral=True,
+            allowed_mentions=render.NO_MENTIONS,
+        )
+
+    @app_commands.command(name="sync")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @app_commands.describe(
+        scope="here: this server, at once; everywhere: every server (owner only)"
+    )
+    async def sync(
+        self, interaction: discord.Interaction, scope: Literal["here", "everywhere"] = "here"
+    ) -> None:
+        """Register the bot's current commands with Discord (after an upgrade)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if scope == "everywhere":
+            if not await self.bot.is_owner(interaction.user):
+                await interaction.followup.send(
+                    "Only the bot's owner can sync commands for every server.", ephemeral=True
+                )
+                return
+            synced = await self.bot.tree.sync()
+            where = "every server (Discord may take up to an hour to show them)"
+        else:
+            guild = discord.Object(id=interaction.guild_id or 0)
+            self.bot.tree.copy_global_to(guild=guild)
+            synced = await self.bot.tree.sync(guild=guild)
+            where = "this server"
+        await interaction.followup.send(
+            f"Synced {len(synced)} commands to {where}.",
             ephemeral=True,
             allowed_mentions=render.NO_MENTIONS,
         )

@@ -16,7 +16,7 @@ from retrieval import Answerer, load_corpus
 from tests.conftest import SEEDS, write_article
 from tests.discord.conftest import Server, make_settings, plain
 
-ADMIN_COMMANDS = ("config", "stats", "reload")
+ADMIN_COMMANDS = ("config", "stats", "reload", "sync")
 
 
 async def vote(member: simcord.MemberActor, response: simcord.ResponseMessage, emoji: str) -> None:
@@ -240,6 +240,9 @@ async def test_a_server_can_send_its_questions_to_one_article(
     cited = [f.value for f in asked.response.embeds[0].fields]
     assert cited
     assert all("moon-base:" in value for value in cited)
+    both = await admin.slash(server.channel, "config set", article="moon-base, coalition-of-will")
+    assert both.response is not None
+    assert "Moon Base Opens, Discussion on" in (both.response.embeds[0].description or "")
     unknown = await admin.slash(server.channel, "config set", article="no-such-article")
     assert unknown.response is not None
     assert "No article has the id" in unknown.response.content
@@ -259,3 +262,17 @@ async def test_watching_the_folder_reloads_on_change(server: Server, seeds_copy:
 def test_the_corpus_in_the_fixture_is_unchanged(seeds_copy: Path) -> None:
     """The copy starts as the bundled seeds (the tests above change only the copy)."""
     assert len(load_corpus(seeds_copy).articles) == 1
+
+
+async def test_sync_here_registers_the_commands_for_this_server(
+    server: Server, admin: simcord.MemberActor
+) -> None:
+    """/sync copies the commands to the server; syncing everywhere is the owner's alone."""
+    result = await admin.slash(server.channel, "sync")
+    message = result.followups[0] if result.followups else result.response
+    assert message is not None
+    assert "to this server" in message.content
+    everywhere = await admin.slash(server.channel, "sync", scope="everywhere")
+    refused = everywhere.followups[0] if everywhere.followups else everywhere.response
+    assert refused is not None
+    assert "Only the bot's owner" in refused.content

@@ -46,7 +46,7 @@ class BotProcess:
         return code
 
 
-async def start_bot(emulator: Emulator, workdir: Path, **env: str) -> BotProcess:
+async def start_bot(emulator: Emulator, workdir: Path, *options: str, **env: str) -> BotProcess:
     """`python -m bot run` with a token, pointed at the emulator, in a folder with no .env."""
     environment = {
         key: value
@@ -68,6 +68,7 @@ async def start_bot(emulator: Emulator, workdir: Path, **env: str) -> BotProcess
         "-m",
         "bot",
         "run",
+        *options,
         cwd=workdir,
         env=environment,
         stdout=asyncio.subprocess.PIPE,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.store import Store
+from tests.conftest import SEEDS, write_article
 from tests.loopback.conftest import TOKEN, BotProcess, start_bot
 from tests.loopback.emulator import Emulator, Fault, wait_for
 
@@ -302,3 +304,21 @@ async def test_ten_thousand_questions_back_to_back_without_memory_growth(
         f"resident memory: {memory[1_000]:.1f} MB after 1,000, {memory[10_000]:.1f} MB after 10,000"
     )
     assert memory[10_000] - memory[1_000] <= 10
+
+
+async def test_run_watch_reloads_when_an_article_is_added(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """`run --watch`: a file dropped into the seeds folder is answerable without a command."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    bot = await start_bot(emulator, tmp_path, "--watch", SEEDS_DIR=str(seeds))
+    write_article(seeds, "moon-base.txt", "Moon Base Opens\n\nThe lunar base opened on Tuesday.\n")
+    for _ in range(40):
+        data = await ask(emulator, "when did the lunar base open")
+        if data["embeds"][0].get("fields"):
+            break
+        await asyncio.sleep(0.25)
+    assert "moon-base:p1s1" in quoted(data)
+    assert await bot.stop() == 0
+    assert "reloaded 2 article(s)" in bot.text

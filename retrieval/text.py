@@ -73,11 +73,16 @@ SENTENCE_STARTERS = frozenset(
 _TERMINATOR = re.compile(r"""(?:\.\.\.|…|[.!?])+["'”’»)\]]*(?=\s+)""")
 _NEXT_START = re.compile(r"""\s+["'“‘«(\[]*([^\W_])""")
 _WORD_BEFORE = re.compile(r"""([^\W_](?:[^\W_]|\.(?=[^\W_]))*)$""")
+_WORD = re.compile(r"[^\W_]+")
+# How far back to look for the word before a period: longer than any word or dotted acronym,
+# and short, so each look is constant time however long the article is.
+_LOOK_BACK = 256
 
 
-def _is_boundary(text: str, term_start: int, term_end: int) -> bool:
-    """Decide whether the terminator text[term_start:term_end] ends a sentence."""
-    nxt = _NEXT_START.match(text, term_end)
+def _is_boundary(text: str, term_start: int, term_end: int, stop: int) -> bool:
+    """Decide whether the terminator text[term_start:term_end] ends a sentence (the text ends
+    at ``stop``; no slice of it is copied, so splitting stays linear in its length)."""
+    nxt = _NEXT_START.match(text, term_end, stop)
     if nxt is None:
         return False
     next_char = nxt.group(1)
@@ -89,11 +94,11 @@ def _is_boundary(text: str, term_start: int, term_end: int) -> bool:
         return False
     if mark != ".":
         return True
-    before = _WORD_BEFORE.search(text, 0, term_start)
+    before = _WORD_BEFORE.search(text, max(0, term_start - _LOOK_BACK), term_start)
     if before is None:
         return True
     word = before.group(1)
-    next_word_match = re.match(r"[^\W_]+", text[nxt.start(1) :])
+    next_word_match = _WORD.match(text, nxt.start(1), stop)
     next_word = next_word_match.group(0).casefold() if next_word_match else ""
     if "." in word:
         # A dotted acronym ("U.S.") ends a sentence only before a typical sentence opener.
@@ -109,7 +114,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     spans: list[Span] = []
     cursor = start
     for match in _TERMINATOR.finditer(text, start, stop):
-        if _is_boundary(text[:stop], match.start(), match.end()):
+        if _is_boundary(text, match.start(), match.end(), stop):
             spans.append(Span(cursor, match.end()))
             cursor = match.end()
     spans.append(Span(cursor, stop))

@@ -19,7 +19,7 @@ from bot.live_views import view_key
 from bot.question import question_from_message
 from bot.replies import tell_privately
 from bot.views import EXPIRED, AnswerView, track
-from retrieval import Answer
+from retrieval import Answer, Corpus
 
 if TYPE_CHECKING:
     from bot.client import ArticleBotBase
@@ -54,13 +54,16 @@ class AskCog(commands.Cog):
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
     def _view(
-        self, answer: Answer, asker_id: int, page_size: int, question_id: int | None
+        self,
+        answer: Answer,
+        corpus: Corpus,
+        asker_id: int,
+        page_size: int,
+        question_id: int | None,
     ) -> AnswerView | None:
         if not answer.found:
             return None
-        view = AnswerView(
-            answer, self.bot.answerer.corpus, asker_id, page_size, self.bot.store, question_id
-        )
+        view = AnswerView(answer, corpus, asker_id, page_size, self.bot.store, question_id)
         return track(view, self.bot.live_views)
 
     @commands.Cog.listener()
@@ -117,11 +120,13 @@ class AskCog(commands.Cog):
     ) -> tuple[discord.Embed, AnswerView | None]:
         """Answer, record and render, one question at a time (see ArticleBotBase.turn)."""
         async with self.bot.turn():
+            # The library the answer comes from, even if a /reload swaps it meanwhile.
+            corpus = self.bot.answerer.corpus
             answer, question_id = await self._answer_and_record(
                 question, results, where, user_id, way
             )
-            embed = render.answer_embed(answer, self.bot.answerer.corpus)
-            return embed, self._view(answer, user_id, results, question_id)
+            embed = render.answer_embed(answer, corpus)
+            return embed, self._view(answer, corpus, user_id, results, question_id)
 
     async def _respond(
         self,

@@ -64,11 +64,13 @@ def _ranked(items: Sequence[tuple[str, int]]) -> str:
 def stats_embed(report: StatsReport, with_chart: bool) -> discord.Embed:
     """The /stats embed: volumes, refusals, what people ask and what they judged wrong."""
     embed = discord.Embed(title="What people asked", colour=ANSWER_COLOUR)
-    embed.add_field(name="Last 7 days", value=f"{report.last_7} questions")
-    embed.add_field(name="Last 30 days", value=f"{report.last_30} questions")
     embed.add_field(
-        name="Not answered (30 days)",
-        value=f"{report.refused_share_30:.0%} ({report.refused_30})",
+        name="Last 7 days",
+        value=f"{report.last_7} questions\n{report.refused_share_7:.0%} not answered",
+    )
+    embed.add_field(
+        name="Last 30 days",
+        value=f"{report.last_30} questions\n{report.refused_share_30:.0%} not answered",
     )
     embed.add_field(name="Most asked", value=_ranked(report.top_questions), inline=False)
     embed.add_field(

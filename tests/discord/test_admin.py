@@ -164,8 +164,8 @@ async def test_stats_reflect_questions_refusals_and_thumbs_down(
     assert message is not None
     embed = message.embeds[0]
     fields = {f.name: plain(f.value) for f in embed.fields}
-    assert fields["Last 7 days"] == "5 questions"
-    assert fields["Not answered (30 days)"] == "20% (1)"
+    assert fields["Last 7 days"] == "5 questions\n20% not answered"
+    assert fields["Last 30 days"] == "5 questions\n20% not answered"
     assert "who opposed the coalition? (2)" in fields["Most asked"]
     assert "best burger in lyon? (1)" in fields["Not in the article (coverage gaps)"]
     assert "macron troops" in fields["Answers rated 👎 most"]

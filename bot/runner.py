@@ -59,6 +59,20 @@ async def shut_down(bot: ArticleBotBase) -> None:
     await bot.close()
 
 
+async def gateway_from_api(bot: ArticleBotBase, settings: Settings) -> None:
+    """With DISCORD_API_URL but no DISCORD_GATEWAY_URL, ask that API where its gateway is
+    (GET /gateway/bot, as Discord documents), instead of connecting to discord.gg."""
+    if settings.discord_api_url is None or settings.discord_gateway_url is not None:
+        return
+    try:
+        _shards, url, _limits = await bot.http.get_bot_gateway()
+    except discord.GatewayNotFound:
+        log.warning("the API at %s did not say where its gateway is", settings.discord_api_url)
+        return
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    log.warning("using the gateway at %s (from the API)", url)
+
+
 async def run_bot(
     settings: Settings, answerer: Answerer, store: Store, *, watch: bool = False
 ) -> None:
@@ -81,6 +95,7 @@ async def run_bot(
     try:
         async with bot:
             await bot.login(_token(settings))
+            await gateway_from_api(bot, settings)
             # Measured from here: loading the cogs at login comes before anyone is served.
             watching = loop.create_task(monitor.run(), name="article-bot: loop lag")
             await bot.connect()

@@ -322,3 +322,13 @@ async def test_run_watch_reloads_when_an_article_is_added(
     assert "moon-base:p1s1" in quoted(data)
     assert await bot.stop() == 0
     assert "reloaded 2 article(s)" in bot.text
+
+
+async def test_the_gateway_is_found_through_the_api_when_not_given(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Only DISCORD_API_URL set: the bot asks GET /gateway/bot where to connect."""
+    bot = await start_bot(emulator, tmp_path, DISCORD_GATEWAY_URL="")
+    assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
+    assert await bot.stop() == 0
+    assert any(r.path == "/gateway/bot" for r in emulator.requests)

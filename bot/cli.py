@@ -260,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # /reload and --watch re-read the folder the bot was started on.
     settings = settings.model_copy(update={"seeds_dir": seeds})
     try:
-        answerer = Answerer(load_corpus(seeds))
+        answerer = Answerer(load_corpus(seeds, cache_dir=settings.index_cache_dir))
         top_k = getattr(args, "top_k", None) or settings.top_k
         if args.command == "ask":
             return _ask(answerer, args, top_k)

@@ -200,7 +200,9 @@ class ArticleBotBase(commands.Bot):
         async with self._reloading:
             folder = self.settings.seeds_dir
             try:
-                corpus = await asyncio.to_thread(load_corpus, folder)
+                corpus = await asyncio.to_thread(
+                    load_corpus, folder, None, self.settings.index_cache_dir
+                )
             except RetrievalError as error:
                 log.warning("reload refused, still serving the old articles: %s", error)
                 return False, str(error)

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     database_path: Path = Field(
         default=Path("article-bot.sqlite3"), description="SQLite file for settings and stats"
     )
+    index_cache_dir: Path | None = Field(
+        default=None, description="folder for the on-disk analysis cache; empty: no cache"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
     discord_api_url: str | None = Field(
@@ -55,7 +58,9 @@ class Settings(BaseSettings):
             return tuple(int(p) for p in parts if p)
         return value
 
-    @field_validator("shard_count", "discord_api_url", "discord_gateway_url", mode="before")
+    @field_validator(
+        "shard_count", "discord_api_url", "discord_gateway_url", "index_cache_dir", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval import cache
 from retrieval.analysis import Analyzer, Case, Token, base_tokens, stem
 from retrieval.article import Article, ParagraphKind, Sentence, load_article
 from retrieval.errors import ArticleError, SeedsFolderError
@@ -43,6 +45,7 @@ class Corpus:
         articles: Sequence[Article],
         rules: Sequence[SynonymRule] = (),
         settings: IndexSettings | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.settings = settings or IndexSettings()
         self.articles: tuple[Article, ...] = tuple(articles)
@@ -50,17 +53,10 @@ class Corpus:
         self.analyzer = Analyzer(rules)
         self.sentences: tuple[Sentence, ...] = tuple(s for a in self.articles for s in a.sentences)
         self.position: dict[str, int] = {s.citation_id: i for i, s in enumerate(self.sentences)}
-        own_terms: list[list[str]] = []
-        frequencies: Counter[str] = Counter()
-        names = _NameCounter()
-        for sentence in self.sentences:
-            terms, cases, surface = self.analyzer.document_profile(sentence.text)
-            own_terms.append(terms)
-            names.add(terms, cases)
-            frequencies.update(surface)
-        self.proper_terms = names.names()
-        own_counts = TermCounts.from_documents(own_terms)
-        del own_terms
+        analysis = self._cached_analysis(rules, cache_dir)
+        self.proper_terms = analysis.proper_terms
+        frequencies = analysis.frequencies
+        own_counts = analysis.own
         context_counts = self._context_counts(own_counts)
         self.own = BM25Index(own_counts, self.settings.bm25)
         self.context = (
@@ -72,7 +68,7 @@ class Corpus:
             self.analyzer.rule_words,
             is_name=lambda word: stem(word) in self.proper_terms,
         )
-        self.topics: dict[str, tuple[str, ...]] = {a.id: article_topics(a) for a in self.articles}
+        self.topics: dict[str, tuple[str, ...]] = analysis.topics
         # Every article's topics interleaved by rank, and which topics hold each term.
         ranked = [
             (rank, article_rank, topic)
@@ -85,6 +81,44 @@ class Corpus:
             for term in set(self.analyzer.document_terms(topic)):
                 self.topics_by_term.setdefault(term, []).append(rank)
         self._tokens: dict[int, tuple[Token, ...]] = {}
+
+    def _cached_analysis(
+        self, rules: Sequence[SynonymRule], cache_dir: Path | None
+    ) -> cache.Analysis:
+        """The analysis of every sentence: from the on-disk cache when it holds this exact
+        corpus, else computed (and then cached when a cache folder is given)."""
+        if cache_dir is None:
+            return self._analyse()
+        key = cache.cache_key(
+            [(s.article_id, s.text) for s in self.sentences]
+            + [(a.id, "\n".join(a.subheadlines)) for a in self.articles],
+            tuple(rules),
+            self.settings,
+        )
+        cached = cache.load(cache_dir, key)
+        if cached is not None:
+            return cached
+        analysis = self._analyse()
+        with contextlib.suppress(OSError):  # a read-only or full disk only loses the speed-up
+            cache.save(cache_dir, key, analysis)
+        return analysis
+
+    def _analyse(self) -> cache.Analysis:
+        """One analysis pass over every sentence: index terms, names, the speller's words."""
+        own_terms: list[list[str]] = []
+        frequencies: Counter[str] = Counter()
+        names = _NameCounter()
+        for sentence in self.sentences:
+            terms, cases, surface = self.analyzer.document_profile(sentence.text)
+            own_terms.append(terms)
+            names.add(terms, cases)
+            frequencies.update(surface)
+        return cache.Analysis(
+            own=TermCounts.from_documents(own_terms),
+            proper_terms=names.names(),
+            frequencies=frequencies,
+            topics={a.id: article_topics(a) for a in self.articles},
+        )
 
     def tokens(self, position: int) -> tuple[Token, ...]:
         """The analysed tokens of the sentence at ``position`` (cached: answers re-read them)."""
@@ -232,8 +266,11 @@ def article_paths(folder: Path) -> list[Path]:
     return paths
 
 
-def load_corpus(folder: Path, settings: IndexSettings | None = None) -> Corpus:
-    """Load every article and the synonyms of a seeds folder; any bad file stops the load."""
+def load_corpus(
+    folder: Path, settings: IndexSettings | None = None, cache_dir: Path | None = None
+) -> Corpus:
+    """Load every article and the synonyms of a seeds folder; any bad file stops the load.
+    With ``cache_dir``, the analysis is read from (or written to) the on-disk cache there."""
     articles = [load_article(path) for path in article_paths(folder)]
     seen: dict[str, Path] = {}
     for article in articles:
@@ -244,4 +281,4 @@ def load_corpus(folder: Path, settings: IndexSettings | None = None) -> Corpus:
             )
         seen[article.id] = article.path
     rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
-    return Corpus(articles, rules, settings)
+    return Corpus(articles, rules, settings, cache_dir)

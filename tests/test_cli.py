@@ -164,3 +164,13 @@ def test_an_invalid_discord_setting_names_the_variable() -> None:
     assert result.returncode == 2
     assert "DEV_GUILD_IDS" in result.stderr
     assert "not-a-number" not in result.stderr
+
+
+def test_index_cache_dir_keeps_the_analysis_between_runs(tmp_path: Path) -> None:
+    """INDEX_CACHE_DIR: the first run writes the analysis, the next answers the same from it."""
+    cache = tmp_path / "cache"
+    first = run("ask", "who opposed the coalition?", env={"INDEX_CACHE_DIR": str(cache)})
+    assert first.returncode == 0, first.stderr
+    assert len(list(cache.glob("analysis-*.npz"))) == 1
+    second = run("ask", "who opposed the coalition?", env={"INDEX_CACHE_DIR": str(cache)})
+    assert second.stdout == first.stdout

@@ -1,0 +1,117 @@
+"""An optional on-disk cache of the corpus analysis: NumPy arrays in one .npz file, never pickle.
+
+Analysing every sentence is most of the time it takes to index a large corpus; the rest (the
+BM25 statistics, the lead-in field, the speller) is quick array work. The cache keeps the
+analysis under a key that changes whenever anything it depends on does: the sentences, the
+synonym rules, the index settings, the format version and the source of this package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.index import TermCounts
+
+FORMAT_VERSION = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What analysing every sentence yields, and all the corpus needs from it."""
+
+    own: TermCounts
+    proper_terms: frozenset[str]
+    frequencies: Counter[str]
+    topics: dict[str, tuple[str, ...]]
+
+
+def _code_fingerprint() -> bytes:
+    """The package's own source: a release that analyses differently never reads old caches."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def cache_key(texts: Sequence[tuple[str, str]], rules: object, settings: object) -> str:
+    """A key over (article id, sentence text) pairs, the rules, the settings and the code."""
+    digest = hashlib.sha256()
+    digest.update(f"format {FORMAT_VERSION}\n{settings!r}\n{rules!r}\n".encode())
+    digest.update(_code_fingerprint())
+    for article_id, text in texts:
+        digest.update(article_id.encode())
+        digest.update(b"\x00")
+        digest.update(text.encode())
+        digest.update(b"\x01")
+    return digest.hexdigest()[:32]
+
+
+def _strings(values: Sequence[str]) -> np.ndarray:
+    return np.array(list(values), dtype=np.str_) if values else np.zeros(0, dtype="<U1")
+
+
+def save(folder: Path, key: str, analysis: Analysis) -> Path:
+    """Write the analysis atomically (a reader never sees half a file); returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    own = analysis.own
+    words = list(analysis.frequencies)
+    arrays = {
+        "format": np.array([FORMAT_VERSION], dtype=np.int64),
+        "documents": own.documents,
+        "terms": own.terms,
+        "counts": own.counts,
+        "lengths": own.lengths,
+        "vocabulary": _strings(own.vocabulary),
+        "proper_terms": _strings(sorted(analysis.proper_terms)),
+        "words": _strings(words),
+        "word_counts": np.array([analysis.frequencies[w] for w in words], dtype=np.int64),
+        "topics": np.array(json.dumps(analysis.topics), dtype=np.str_),
+    }
+    target = folder / f"analysis-{key}.npz"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".analysis-", suffix=".npz")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, **arrays)  # type: ignore[arg-type]
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def load(folder: Path, key: str) -> Analysis | None:
+    """The cached analysis for ``key``, or None when absent, of another format, or damaged."""
+    path = folder / f"analysis-{key}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format"][0]) != FORMAT_VERSION:
+                return None
+            words = data["words"].tolist()
+            counts = data["word_counts"].tolist()
+            topics = json.loads(str(data["topics"]))
+            return Analysis(
+                own=TermCounts(
+                    data["documents"],
+                    data["terms"],
+                    data["counts"],
+                    data["lengths"],
+                    tuple(data["vocabulary"].tolist()),
+                ),
+                proper_terms=frozenset(data["proper_terms"].tolist()),
+                frequencies=Counter(dict(zip(words, counts, strict=True))),
+                topics={article: tuple(names) for article, names in topics.items()},
+            )
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError):
+        return None

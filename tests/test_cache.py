@@ -1,0 +1,90 @@
+"""The on-disk analysis cache: the same corpus whether built or read, and never a stale read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from retrieval import Answerer, load_corpus
+from retrieval.corpus import Corpus
+from retrieval.evaluation import read_questions
+from tests.conftest import DATA, SEEDS, write_article
+
+
+def seeds_copy(tmp_path: Path) -> Path:
+    """A seeds folder the test may change."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def cached_files(folder: Path) -> list[Path]:
+    """The cache's analysis files."""
+    return sorted(folder.glob("analysis-*.npz"))
+
+
+def assert_same_corpus(built: Corpus, read: Corpus) -> None:
+    """Every table, name, word count and topic, and every answer, are equal."""
+    for mine, theirs in ((built.own, read.own), (built.context, read.context)):
+        assert mine is not None
+        assert theirs is not None
+        assert mine.document_frequency == theirs.document_frequency
+        assert np.array_equal(mine.document_lengths, theirs.document_lengths)
+    assert built.proper_terms == read.proper_terms
+    assert built.topics == read.topics
+    questions = [q.question for q in read_questions(DATA / "questions-dev.jsonl")]
+    first, second = Answerer(built), Answerer(read)
+    for question in questions:
+        a, b = first.ask(question, top_k=5), second.ask(question, top_k=5)
+        assert [(p.sentence.citation_id, p.score) for p in a.passages] == [
+            (p.sentence.citation_id, p.score) for p in b.passages
+        ], question
+        assert (a.topics, a.corrections) == (b.topics, b.corrections)
+
+
+def test_a_corpus_read_from_the_cache_equals_one_built_from_scratch(tmp_path: Path) -> None:
+    """The first load writes the cache, the second reads it; both answer identically."""
+    cache = tmp_path / "cache"
+    built = load_corpus(SEEDS, cache_dir=cache)
+    [written] = cached_files(cache)
+    stamp = written.stat().st_mtime_ns
+    read = load_corpus(SEEDS, cache_dir=cache)
+    assert cached_files(cache) == [written]
+    assert written.stat().st_mtime_ns == stamp  # read, not rewritten
+    assert_same_corpus(built, read)
+    assert_same_corpus(load_corpus(SEEDS), read)
+
+
+def test_changing_an_article_or_the_synonyms_makes_a_new_entry(tmp_path: Path) -> None:
+    """A new sentence, or a new synonym rule, never reads the old analysis."""
+    seeds, cache = seeds_copy(tmp_path), tmp_path / "cache"
+    load_corpus(seeds, cache_dir=cache)
+    write_article(seeds, "moon-base.txt", "Moon Base\n\nThe lunar base opened on Tuesday.\n")
+    with_moon = load_corpus(seeds, cache_dir=cache)
+    assert len(cached_files(cache)) == 2
+    assert Answerer(with_moon).ask("when did the lunar base open").found
+    with (seeds / "synonyms.txt").open("a", encoding="utf-8") as rules:
+        rules.write("moonbase, lunar base\n")
+    load_corpus(seeds, cache_dir=cache)
+    assert len(cached_files(cache)) == 3
+
+
+def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    """Garbage where the cache was: the corpus is analysed again, correctly."""
+    cache = tmp_path / "cache"
+    load_corpus(SEEDS, cache_dir=cache)
+    [written] = cached_files(cache)
+    written.write_bytes(b"not a zip file at all")
+    corpus = load_corpus(SEEDS, cache_dir=cache)
+    assert_same_corpus(load_corpus(SEEDS), corpus)
+    assert np.load(written, allow_pickle=False)["format"][0] == 1
+
+
+def test_an_unwritable_cache_folder_only_costs_the_speed_up(tmp_path: Path) -> None:
+    """When the cache cannot be written, the corpus still loads."""
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    corpus = load_corpus(SEEDS, cache_dir=blocker)
+    assert Answerer(corpus).ask("who opposed the coalition?").found

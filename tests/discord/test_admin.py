@@ -19,6 +19,13 @@ from tests.discord.conftest import Server, make_settings, plain
 ADMIN_COMMANDS = ("config", "stats", "reload", "sync")
 
 
+def reply(result: simcord.InteractionResult) -> simcord.ResponseMessage:
+    """What a deferred command finally said (its follow-up), or its direct response."""
+    message = result.followups[0] if result.followups else result.response
+    assert message is not None
+    return message
+
+
 async def vote(member: simcord.MemberActor, response: simcord.ResponseMessage, emoji: str) -> None:
     """Click the 👍 or 👎 button under an answer."""
     button = next(
@@ -160,8 +167,7 @@ async def test_stats_reflect_questions_refusals_and_thumbs_down(
     await vote(server.alice, judged.response, "👎")
     result = await admin.slash(server.channel, "stats")
     assert result.ephemeral
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
+    message = reply(result)
     embed = message.embeds[0]
     fields = {f.name: plain(f.value) for f in embed.fields}
     assert fields["Last 7 days"] == "5 questions\n20% not answered"
@@ -200,8 +206,7 @@ async def test_reload_makes_a_new_article_answerable(
     assert before.response is not None
     assert not before.response.embeds[0].fields
     result = await admin.slash(server.channel, "reload")
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
+    message = reply(result)
     assert "Reloaded: 2 article(s)" in message.content
     after = await server.alice.slash(server.channel, "ask", question="lunar base astronauts")
     assert after.response is not None
@@ -214,8 +219,7 @@ async def test_a_broken_article_keeps_the_old_library_serving(
     """/reload with a broken file: the reason is shown and the old articles still answer."""
     (seeds_copy / "broken.txt").write_bytes(b"\x00\x01\x02binary")
     result = await admin.slash(server.channel, "reload")
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
+    message = reply(result)
     assert "Reload failed" in message.content
     assert "broken.txt" in message.content
     asked = await server.alice.slash(server.channel, "ask", question="who opposed the coalition?")
@@ -269,10 +273,8 @@ async def test_sync_here_registers_the_commands_for_this_server(
 ) -> None:
     """/sync copies the commands to the server; syncing everywhere is the owner's alone."""
     result = await admin.slash(server.channel, "sync")
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
+    message = reply(result)
     assert "to this server" in message.content
     everywhere = await admin.slash(server.channel, "sync", scope="everywhere")
-    refused = everywhere.followups[0] if everywhere.followups else everywhere.response
-    assert refused is not None
+    refused = reply(everywhere)
     assert "Only the bot's owner" in refused.content

@@ -104,7 +104,11 @@ class Store:
         self.path = path
         self._lock = threading.Lock()
         self._db = self._open(path)
-        self._salt = self._user_salt()
+        try:
+            self._salt = self._user_salt()
+        except sqlite3.Error as error:  # e.g. a read-only file or folder
+            self._db.close()
+            raise StoreError(f"{path}: cannot write to the database ({error})") from None
 
     # ----- opening and migrating ------------------------------------------------------------
 

@@ -39,9 +39,14 @@ class AdminCog(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Every command here needs Manage Server (or Administrator), or the bot's owner."""
-        permissions = interaction.permissions
-        if permissions.manage_guild or permissions.administrator:
-            return True
+        for permissions in (
+            interaction.permissions,
+            # Computed from the member's roles (and ownership of the server) when Discord's
+            # resolved permissions say no: the two agree on Discord itself.
+            getattr(interaction.user, "guild_permissions", discord.Permissions.none()),
+        ):
+            if permissions.manage_guild or permissions.administrator:
+                return True
         if await self.bot.is_owner(interaction.user):
             return True
         raise NotAdmin("This command needs the Manage Server permission.")

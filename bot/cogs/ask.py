@@ -18,6 +18,7 @@ from bot.guards import retry_message
 from bot.live_views import view_key
 from bot.question import question_from_message
 from bot.replies import tell_privately
+from bot.sending import send_with_retry
 from bot.views import EXPIRED, AnswerView, track
 from retrieval import Answer, Corpus
 
@@ -146,19 +147,23 @@ class AskCog(commands.Cog):
         embed, view = await self._prepare(question, results, where, interaction.user.id, way)
         message: discord.Message | discord.InteractionMessage
         if interaction.response.is_done():
-            message = await interaction.followup.send(
-                embed=embed,
-                view=view or MISSING,
-                ephemeral=private,
-                allowed_mentions=render.NO_MENTIONS,
-                wait=True,
+            message = await send_with_retry(
+                lambda: interaction.followup.send(
+                    embed=embed,
+                    view=view or MISSING,
+                    ephemeral=private,
+                    allowed_mentions=render.NO_MENTIONS,
+                    wait=True,
+                )
             )
         else:
-            sent = await interaction.response.send_message(
-                embed=embed,
-                view=view or MISSING,
-                ephemeral=private,
-                allowed_mentions=render.NO_MENTIONS,
+            sent = await send_with_retry(
+                lambda: interaction.response.send_message(
+                    embed=embed,
+                    view=view or MISSING,
+                    ephemeral=private,
+                    allowed_mentions=render.NO_MENTIONS,
+                )
             )
             # The callback's response carries the message: no second request to fetch it.
             if isinstance(sent.resource, discord.InteractionMessage):
@@ -263,12 +268,14 @@ class AskCog(commands.Cog):
     ) -> discord.Message | None:
         """Reply without pinging; where the bot may not post (403), answer the asker by DM."""
         try:
-            return await message.reply(
-                content,
-                embed=embed or MISSING,
-                view=view or MISSING,
-                mention_author=False,
-                allowed_mentions=render.NO_MENTIONS,
+            return await send_with_retry(
+                lambda: message.reply(
+                    content,
+                    embed=embed or MISSING,
+                    view=view or MISSING,
+                    mention_author=False,
+                    allowed_mentions=render.NO_MENTIONS,
+                )
             )
         except discord.Forbidden:
             log.warning(

@@ -77,6 +77,7 @@ class Fault:
     times: int = 1
     retry_after: float = 0.3
     code: int = 0
+    via: bool = True  # Discord's 429s pass its proxy; discord.py retries only those
 
 
 @dataclass
@@ -373,7 +374,8 @@ class Emulator:
                     "global": False,
                 },
                 status=429,
-                headers={"Via": "1.1 google", "Retry-After": str(fault.retry_after)},
+                headers={"Retry-After": str(fault.retry_after)}
+                | ({"Via": "1.1 google"} if fault.via else {}),
             )
         messages = {
             401: "401: Unauthorized",

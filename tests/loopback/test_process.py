@@ -98,6 +98,28 @@ async def test_rate_limits_and_server_errors_are_retried(
     assert len(callbacks) == 2
 
 
+@pytest.mark.parametrize("path", [r"/interactions/.*/callback", r"/channels/\d+/messages"])
+async def test_a_429_discord_py_does_not_retry_is_retried_once(
+    emulator: Emulator, bot_process: BotProcess, path: str
+) -> None:
+    """A 429 without Discord's proxy header, which discord.py raises at once: the bot waits
+    retry_after and sends again, so the answer still arrives (a slash command, a mention)."""
+    emulator.faults.append(Fault("POST", path, 429, retry_after=0.4, via=False))
+    if "callback" in path:
+        assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
+    else:
+        await emulator.mention("who opposed the coalition?")
+    for _ in range(100):
+        sends = [r for r in emulator.requests if r.method == "POST" and re.fullmatch(path, r.path)]
+        if len(sends) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(sends) == 2
+    assert sends[1].at - sends[0].at >= 0.4
+    assert await bot_process.stop() == 0
+    assert "Traceback" not in bot_process.text
+
+
 async def test_a_rate_limited_reply_to_a_mention_is_retried(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:

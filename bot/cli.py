@@ -229,6 +229,15 @@ def _discord(
     except discord.PrivilegedIntentsRequired:
         print("article-bot: Discord refused the gateway intents.", file=sys.stderr)
         return EXIT_USAGE
+    except discord.ConnectionClosed as error:
+        # Codes Discord does not allow reconnecting after, e.g. 4004 (authentication failed),
+        # 4011 (sharding required): discord.py stops; say which.
+        print(
+            f"article-bot: Discord closed the connection for good (code {error.code}"
+            f"{': ' + error.reason if error.reason else ''}).",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
     except (discord.HTTPException, discord.GatewayNotFound, OSError) as error:
         # OSError covers aiohttp's connection errors: no network, DNS, refused connection.
         print(f"article-bot: could not reach Discord: {error}", file=sys.stderr)

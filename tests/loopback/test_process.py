@@ -354,3 +354,14 @@ async def test_the_gateway_is_found_through_the_api_when_not_given(
     assert "Russia" in quoted(await ask(emulator, "who opposed the coalition?"))
     assert await bot.stop() == 0
     assert any(r.path == "/gateway/bot" for r in emulator.requests)
+
+
+async def test_a_fatal_close_code_ends_the_process_with_one_line(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    """4004 (authentication failed) allows no reconnect: exit 1 naming the code, no traceback."""
+    await emulator.drop(4004)
+    assert await asyncio.wait_for(bot_process.process.wait(), 15) == 1
+    await bot_process.reader
+    assert "closed the connection for good (code 4004" in bot_process.text
+    assert "Traceback" not in bot_process.text

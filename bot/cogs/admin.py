@@ -218,8 +218,8 @@ class AdminCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         if scope == "everywhere":
             if not await self.bot.is_owner(interaction.user):
-                await interaction.followup.send(
-                    "Only the bot's owner can sync commands for every server.", ephemeral=True
+                await tell_privately(
+                    interaction, "Only the bot's owner can sync commands for every server."
                 )
                 return
             synced = await self.bot.tree.sync()

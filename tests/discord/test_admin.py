@@ -15,6 +15,7 @@ from bot.store import Store
 from retrieval import Answerer, load_corpus
 from tests.conftest import SEEDS, write_article
 from tests.discord.conftest import Server, make_settings, plain
+from tests.discord.test_ask import all_requests_ping_nobody
 
 ADMIN_COMMANDS = ("config", "stats", "reload", "sync")
 
@@ -176,6 +177,7 @@ async def test_stats_reflect_questions_refusals_and_thumbs_down(
     assert "best burger in lyon? (1)" in fields["Not in the article (coverage gaps)"]
     assert "macron troops" in fields["Answers rated 👎 most"]
     assert [a.filename for a in message.attachments] == ["questions-per-day.png"]
+    all_requests_ping_nobody(server.env)
 
 
 async def test_settings_survive_a_restart(

@@ -15,7 +15,7 @@ from bot import limits, render, render_admin
 from bot.chart import questions_per_day_png
 from bot.client import NotAdmin
 from bot.replies import tell_privately
-from bot.stats import DAY, build_report
+from bot.stats import DAY, StatsReport, build_report
 from retrieval.text import fold
 
 if TYPE_CHECKING:
@@ -179,6 +179,11 @@ class AdminCog(commands.Cog):
         self.bot.configs.reset(guild_id)
         await self._show(interaction, "Back to the defaults.")
 
+    def _report(self, guild_id: int, now: float) -> tuple[StatsReport, bytes | None]:
+        """The server's report over the last 30 days, and its chart when there is anything."""
+        report = build_report(self.bot.store.questions(guild_id, since=now - 30 * DAY), now)
+        return report, questions_per_day_png(report.per_day) if report.last_30 else None
+
     @app_commands.command(name="stats")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
@@ -187,13 +192,11 @@ class AdminCog(commands.Cog):
         guild_id = interaction.guild_id
         assert guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        now = time.time()
-        questions = self.bot.store.questions(guild_id, since=now - 30 * DAY)
-        report = build_report(questions, now)
+        # A busy server's month of questions takes a while to read and count, and drawing
+        # takes tens of milliseconds: both off the event loop.
+        report, png = await asyncio.to_thread(self._report, guild_id, time.time())
         files: list[discord.File] = []
-        if report.last_30:
-            # Drawing takes tens of milliseconds: off the event loop.
-            png = await asyncio.to_thread(questions_per_day_png, report.per_day)
+        if png is not None:
             files.append(discord.File(io.BytesIO(png), filename=render_admin.CHART_FILENAME))
         kept = self.bot.configs.for_guild(guild_id).log_questions
         note = None if kept else "Questions are not being kept here (/config set keep_questions)."

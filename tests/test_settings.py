@@ -73,3 +73,13 @@ def test_dot_env_and_the_database_are_git_ignored() -> None:
         check=False,
     )
     assert result.stdout.split() == [".env", "article-bot.sqlite3", "article-bot.sqlite3-wal"]
+
+
+def test_every_setting_is_in_env_example_and_the_readme() -> None:
+    """A variable nobody can find is a variable nobody sets right."""
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        variable = name.upper()
+        assert f"\n{variable}=" in example, variable
+        assert f"`{variable}`" in readme, variable

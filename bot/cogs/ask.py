@@ -6,7 +6,7 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -146,25 +146,16 @@ class AskCog(commands.Cog):
         where = Where(interaction.guild_id, interaction.channel_id)
         embed, view = await self._prepare(question, results, where, interaction.user.id, way)
         message: discord.Message | discord.InteractionMessage
+        options: dict[str, Any] = {
+            "embed": embed,
+            "view": view or MISSING,
+            "ephemeral": private,
+            "allowed_mentions": render.NO_MENTIONS,
+        }
         if interaction.response.is_done():
-            message = await send_with_retry(
-                lambda: interaction.followup.send(
-                    embed=embed,
-                    view=view or MISSING,
-                    ephemeral=private,
-                    allowed_mentions=render.NO_MENTIONS,
-                    wait=True,
-                )
-            )
+            message = await send_with_retry(lambda: interaction.followup.send(**options, wait=True))
         else:
-            sent = await send_with_retry(
-                lambda: interaction.response.send_message(
-                    embed=embed,
-                    view=view or MISSING,
-                    ephemeral=private,
-                    allowed_mentions=render.NO_MENTIONS,
-                )
-            )
+            sent = await send_with_retry(lambda: interaction.response.send_message(**options))
             # The callback's response carries the message: no second request to fetch it.
             if isinstance(sent.resource, discord.InteractionMessage):
                 message = sent.resource

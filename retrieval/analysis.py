@@ -126,11 +126,17 @@ Speller = Callable[[str], str]
 def base_tokens(text: str, speller: Speller | None = None) -> list[Token]:
     """Stemmed content terms of ``text``; ``speller`` may first correct unknown words."""
     tokens: list[Token] = []
-    for word in words(text):
-        folded = speller(word.folded) if speller is not None else word.folded
-        if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
-            continue
-        tokens.append(Token(stem(folded), word.start, word.end))
+    for match, pieces, terms in _forms(text):
+        start, end = match.span()
+        if speller is not None:
+            corrected = [speller(piece) for piece in pieces]
+            if corrected != list(pieces):
+                terms = tuple(
+                    stem(folded)
+                    for folded in corrected
+                    if folded not in STOPWORDS and (len(folded) >= 2 or folded.isdigit())
+                )
+        tokens.extend(Token(term, start, end) for term in terms)
     return tokens
 
 
@@ -218,13 +224,32 @@ class Analyzer:
             cases.extend([cases[i]] * len(target))
         return terms, cases, surface
 
+    def _spanned_terms(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+        """An article sentence's terms with synonyms, and the character span each came from."""
+        terms: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for match, _pieces, word_terms in _forms(text):
+            span = match.span()
+            for term in word_terms:
+                terms.append(term)
+                spans.append(span)
+        for i, n, target in self._expansions(terms[:]):
+            span = (spans[i][0], spans[i + n - 1][1])
+            terms.extend(target)
+            spans.extend([span] * len(target))
+        return terms, spans
+
     def document(self, text: str) -> list[Token]:
         """Terms of an article sentence: its own terms plus every synonym they stand for."""
-        tokens = base_tokens(text)
-        expanded = list(tokens)
-        for i, n, target in self._expansions([t.term for t in tokens]):
-            expanded.extend(Token(term, tokens[i].start, tokens[i + n - 1].end) for term in target)
-        return expanded
+        terms, spans = self._spanned_terms(text)
+        return [Token(term, start, end) for term, (start, end) in zip(terms, spans, strict=True)]
+
+    def term_spans(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Where each term of an article sentence (synonyms included) was written in it."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for term, span in zip(*self._spanned_terms(text), strict=True):
+            found.setdefault(term, []).append(span)
+        return found
 
     def query(self, text: str, speller: Speller | None = None) -> list[Token]:
         """Terms of a question: typos corrected, then synonym phrases replaced by their meaning."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.analysis import Token
 from retrieval.article import Sentence
 from retrieval.corpus import Corpus
+from retrieval.matching import LOOP_POSTINGS, QueryTerms, Weighting, best_matches
 from retrieval.text import Span, clean_question
 
 DEFAULT_TOP_K = 3
@@ -78,11 +78,6 @@ class Answer:
         return bool(self.passages)
 
 
-def _mark(row: np.ndarray, positions: np.ndarray) -> None:
-    """Set ``row`` at the candidate positions given (-1 marks a document that is no candidate)."""
-    row[positions[positions >= 0]] = True
-
-
 class _RecordingSpeller:
     def __init__(self, corpus: Corpus) -> None:
         self._speller = corpus.speller
@@ -96,30 +91,39 @@ class _RecordingSpeller:
 
 
 def _highlights(
-    tokens: Sequence[Token], terms: set[str], text: str
+    term_spans: dict[str, list[tuple[int, int]]], terms: set[str], text: str
 ) -> tuple[tuple[str, ...], tuple[Span, ...]]:
-    spans = sorted({(t.start, t.end) for t in tokens if t.term in terms})
-    merged: list[Span] = []
-    for start, end in spans:
-        if merged and start <= merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(end, merged[-1].end))
+    hits = sorted({span for term in terms for span in term_spans.get(term, ())})
+    merged: list[tuple[int, int]] = []
+    for start, end in hits:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
-            merged.append(Span(start, end))
+            merged.append((start, end))
     matched: list[str] = []
-    for span in merged:
-        word = text[span.start : span.end]
-        if word.casefold() not in (m.casefold() for m in matched):
+    seen: set[str] = set()
+    for start, end in merged:
+        word = text[start:end]
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
             matched.append(word)
-    return tuple(matched), tuple(merged)
+    return tuple(matched), tuple(Span(start, end) for start, end in merged)
 
 
 class Answerer:
     """Answers questions from a corpus with exact, cited sentences."""
 
-    def __init__(self, corpus: Corpus, policy: Policy | None = None) -> None:
+    def __init__(
+        self, corpus: Corpus, policy: Policy | None = None, loop_postings: int = LOOP_POSTINGS
+    ) -> None:
         self.corpus = corpus
         self.policy = policy or Policy()
+        self.loop_postings = loop_postings  # tests set it to force one way of scoring
         self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._weighting = Weighting(
+            self.policy.context_weight, self.policy.context_evidence, self.policy.coverage_exponent
+        )
 
     def _in_articles(self, articles: Collection[str]) -> np.ndarray:
         """A boolean per sentence: does it belong to one of ``articles``?"""
@@ -152,36 +156,35 @@ class Answerer:
             return Answer(
                 question, (), self._topics(terms), corrections, 0.0, has_content_words=False
             )
-        weights = np.array([corpus.own.specificity(t) for t in terms])
-        boosts = [self.policy.name_boost if t in corpus.proper_terms else 1.0 for t in terms]
-        scores = corpus.own.scores(terms, boosts)
-        if corpus.context is not None:
-            scores += self.policy.context_weight * corpus.context.scores(terms, boosts)
-        if articles:
-            scores = np.where(self._in_articles(articles), scores, 0.0)
-        candidates = np.flatnonzero(scores > 0)
-        if candidates.size == 0:
-            return Answer(question, (), self._topics(terms), corrections, 0.0)
-        coverage, matched = self._evidence(terms, weights, candidates)
-        # BM25 alone favours short sentences holding one rare word; a sentence that holds
-        # more of the question ranks higher.
-        keys = scores[candidates] * coverage**self.policy.coverage_exponent
+        query_terms = QueryTerms(
+            terms,
+            [corpus.own.specificity(t) for t in terms],
+            [self.policy.name_boost if t in corpus.proper_terms else 1.0 for t in terms],
+        )
         # The refusal looks at the top few whatever top_k is, so every top_k decides alike.
         wanted = max(top_k + pool, self.policy.decision_depth)
-        if keys.size > wanted:
-            # Only the best few need sorting; ties at the cut are kept so the order is exact.
-            cut = np.partition(keys, keys.size - wanted)[keys.size - wanted]
-            keep = np.flatnonzero(keys >= cut)
-            ranked = keep[np.lexsort((candidates[keep], -keys[keep]))][:wanted]
-        else:
-            ranked = np.lexsort((candidates, -keys))[:wanted]
-        depth = ranked[: self.policy.decision_depth]
-        best = float(coverage[depth].max())
-        if best < self.policy.min_coverage and matched[depth].max() < self.policy.min_matched_terms:
+        matches = best_matches(
+            corpus.own,
+            corpus.context,
+            query_terms,
+            self._weighting,
+            wanted,
+            self._in_articles(articles) if articles else None,
+            self.loop_postings,
+        )
+        if not matches:
+            return Answer(question, (), self._topics(terms), corrections, 0.0)
+        depth = matches[: self.policy.decision_depth]
+        best = max(m.coverage for m in depth)
+        if (
+            best < self.policy.min_coverage
+            and max(m.matched for m in depth) < self.policy.min_matched_terms
+        ):
             return Answer(question, (), self._topics(terms), corrections, best)
+        wanted_terms = set(terms)
         passages = [
-            self._passage(int(candidates[i]), float(keys[i]), float(coverage[i]), set(terms))
-            for i in ranked[: top_k + pool]
+            self._passage(m.document, m.key, m.coverage, wanted_terms)
+            for m in matches[: top_k + pool]
         ]
         return Answer(
             question,
@@ -192,29 +195,9 @@ class Answerer:
             rest=tuple(passages[top_k:]),
         )
 
-    def _evidence(
-        self, terms: list[str], weights: np.ndarray, candidates: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """For each candidate sentence: the share of the question's weighted terms it (or its
-        lead-in) holds, and how many distinct question terms it holds itself."""
-        corpus = self.corpus
-        position = np.full(corpus.own.size, -1, dtype=np.int64)
-        position[candidates] = np.arange(candidates.size)
-        own_c = np.zeros((len(terms), candidates.size), dtype=bool)
-        lead_in_c = np.zeros_like(own_c)
-        for row, term in enumerate(terms):
-            _mark(own_c[row], position[corpus.own.matching(term)])
-            if corpus.context is not None:
-                _mark(lead_in_c[row], position[corpus.context.matching(term)])
-        evidence = own_c + self.policy.context_evidence * (lead_in_c & ~own_c)
-        coverage: np.ndarray = weights @ evidence / weights.sum()
-        matched: np.ndarray = own_c.sum(axis=0)
-        return coverage, matched
-
     def _passage(self, doc: int, score: float, coverage: float, terms: set[str]) -> Passage:
         sentence = self.corpus.sentences[doc]
-        tokens = self.corpus.tokens(doc)
-        matched, spans = _highlights(tokens, terms, sentence.text)
+        matched, spans = _highlights(self.corpus.term_spans(doc), terms, sentence.text)
         before, after = self.corpus.neighbours(sentence)
         return Passage(sentence, score, matched, spans, before, after, coverage)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import cache
-from retrieval.analysis import Analyzer, Case, Token, base_tokens, stem
+from retrieval.analysis import Analyzer, Case, base_tokens, stem
 from retrieval.article import Article, ParagraphKind, Sentence, load_article
 from retrieval.errors import ArticleError, SeedsFolderError
 from retrieval.index import BM25Index, BM25Parameters, TermCounts
@@ -80,7 +80,7 @@ class Corpus:
         for rank, topic in enumerate(self.topic_order):
             for term in set(self.analyzer.document_terms(topic)):
                 self.topics_by_term.setdefault(term, []).append(rank)
-        self._tokens: dict[int, tuple[Token, ...]] = {}
+        self._term_spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
 
     def _cached_analysis(
         self, rules: Sequence[SynonymRule], cache_dir: Path | None
@@ -120,14 +120,15 @@ class Corpus:
             topics={a.id: article_topics(a) for a in self.articles},
         )
 
-    def tokens(self, position: int) -> tuple[Token, ...]:
-        """The analysed tokens of the sentence at ``position`` (cached: answers re-read them)."""
-        cached = self._tokens.get(position)
+    def term_spans(self, position: int) -> dict[str, list[tuple[int, int]]]:
+        """Where each term of the sentence at ``position`` was written (cached: answers re-read
+        their sentences)."""
+        cached = self._term_spans.get(position)
         if cached is None:
-            if len(self._tokens) >= _TOKEN_CACHE_SIZE:
-                self._tokens.clear()
-            cached = tuple(self.analyzer.document(self.sentences[position].text))
-            self._tokens[position] = cached
+            if len(self._term_spans) >= _TOKEN_CACHE_SIZE:
+                self._term_spans.clear()
+            cached = self.analyzer.term_spans(self.sentences[position].text)
+            self._term_spans[position] = cached
         return cached
 
     def _lead_in_start(self, i: int) -> int:

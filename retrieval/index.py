@@ -19,6 +19,7 @@ IntArray = npt.NDArray[np.int64]
 # and a negative floor when the average idf itself is negative (articles of one or two sentences).
 _IDF_FLOOR = 1e-3
 _NO_DOCUMENTS: IntArray = np.zeros(0, dtype=np.int64)
+_NO_IMPACTS: FloatArray = np.zeros(0, dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,20 +116,23 @@ class BM25Index:
         postings_terms = table.terms[order]
         self._documents: IntArray = table.documents[order]
         frequency = np.bincount(postings_terms, minlength=len(table.vocabulary))
-        self._offsets: IntArray = np.concatenate(([0], np.cumsum(frequency))).astype(np.int64)
+        offsets = np.concatenate(([0], np.cumsum(frequency))).astype(np.int64)
+        # Python ints: a question reads a few of them, and numpy scalars cost more to use.
+        self._bounds: list[int] = offsets.tolist()
         self._term_ids = {term: i for i, term in enumerate(table.vocabulary) if frequency[i] > 0}
-        self.document_frequency = {term: int(frequency[i]) for term, i in self._term_ids.items()}
-        self.raw_idf, average_idf = rank_bm25_idf(
-            self.document_frequency, self.size, self.params.epsilon
+        # rank-bm25's idf needs a dictionary of counts; it is a temporary, not kept per index.
+        raw_idf, average_idf = rank_bm25_idf(
+            {term: int(frequency[i]) for term, i in self._term_ids.items()},
+            self.size,
+            self.params.epsilon,
         )
         fallback = self.params.epsilon * average_idf
         fallback = fallback if fallback > 0 else _IDF_FLOOR
-        self.idf = {
-            term: (value if value > 0 else fallback) for term, value in self.raw_idf.items()
-        }
         idf_by_id = np.zeros(len(table.vocabulary))
         for term, i in self._term_ids.items():
-            idf_by_id[i] = self.idf[term]
+            value = raw_idf[term]
+            idf_by_id[i] = value if value > 0 else fallback
+        del raw_idf
         k1, b = self.params.k1, self.params.b
         tf = table.counts[order].astype(np.float64)
         norms = k1 * (1 - b + b * self.document_lengths[self._documents] / self.average_length)
@@ -142,9 +146,21 @@ class BM25Index:
         """Every indexed term."""
         return frozenset(self._term_ids)
 
+    def document_frequency(self, term: str) -> int:
+        """How many documents hold ``term``."""
+        i = self._term_ids.get(term)
+        return 0 if i is None else self._bounds[i + 1] - self._bounds[i]
+
     def _slice(self, term: str) -> slice | None:
         i = self._term_ids.get(term)
-        return None if i is None else slice(int(self._offsets[i]), int(self._offsets[i + 1]))
+        return None if i is None else slice(self._bounds[i], self._bounds[i + 1])
+
+    def postings(self, term: str) -> tuple[IntArray, FloatArray]:
+        """The documents holding ``term`` (ascending) and its BM25 impact in each (views)."""
+        where = self._slice(term)
+        if where is None:
+            return _NO_DOCUMENTS, _NO_IMPACTS
+        return self._documents[where], self._impacts[where]
 
     def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> FloatArray:
         """BM25 score of every document for the query terms (repeats count, as in rank-bm25).
@@ -170,5 +186,5 @@ class BM25Index:
 
     def specificity(self, term: str) -> float:
         """A smoothed, always positive idf used to weigh evidence (unknown terms weigh most)."""
-        n = self.document_frequency.get(term, 0)
+        n = self.document_frequency(term)
         return math.log(1 + (self.size - n + 0.5) / (n + 0.5))

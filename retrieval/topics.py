@@ -45,8 +45,7 @@ def article_topics(article: Article) -> tuple[str, ...]:
             counts[name] += 1
             first_seen.setdefault(name, len(first_seen))
     # A single word that is only ever a part of a longer name adds nothing of its own.
-    names = [
-        n for n in counts if not (" " not in n and any(n in m.split() for m in counts if m != n))
-    ]
+    in_longer = {word for name in counts if " " in name for word in name.split()}
+    names = [n for n in counts if " " in n or n not in in_longer]
     names.sort(key=lambda n: (-counts[n], first_seen[n]))
     return tuple(names)

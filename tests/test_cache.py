@@ -30,7 +30,10 @@ def assert_same_corpus(built: Corpus, read: Corpus) -> None:
     for mine, theirs in ((built.own, read.own), (built.context, read.context)):
         assert mine is not None
         assert theirs is not None
-        assert mine.document_frequency == theirs.document_frequency
+        assert mine.vocabulary == theirs.vocabulary
+        assert all(
+            mine.document_frequency(t) == theirs.document_frequency(t) for t in mine.vocabulary
+        )
         assert np.array_equal(mine.document_lengths, theirs.document_lengths)
     assert built.proper_terms == read.proper_terms
     assert built.topics == read.topics

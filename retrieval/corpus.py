@@ -14,13 +14,14 @@ from retrieval import cache
 from retrieval.analysis import Analyzer, Case, base_tokens, stem
 from retrieval.article import Article, ParagraphKind, Sentence, load_article
 from retrieval.errors import ArticleError, SeedsFolderError
-from retrieval.index import BM25Index, BM25Parameters, TermCounts
+from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
 from retrieval.synonyms import SYNONYMS_FILE_NAME, SynonymRule, load_synonyms
 from retrieval.topics import article_topics
 from retrieval.typos import Speller
 
 ARTICLE_SUFFIX = ".txt"
 _TOKEN_CACHE_SIZE = 20_000
+_LEAD_IN_BLOCK = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,16 +106,16 @@ class Corpus:
 
     def _analyse(self) -> cache.Analysis:
         """One analysis pass over every sentence: index terms, names, the speller's words."""
-        own_terms: list[list[str]] = []
+        own = TermCountsBuilder()
         frequencies: Counter[str] = Counter()
         names = _NameCounter()
         for sentence in self.sentences:
             terms, cases, surface = self.analyzer.document_profile(sentence.text)
-            own_terms.append(terms)
+            own.add(terms)
             names.add(terms, cases)
             frequencies.update(surface)
         return cache.Analysis(
-            own=TermCounts.from_documents(own_terms),
+            own=own.build(),
             proper_terms=names.names(),
             frequencies=frequencies,
             topics={a.id: article_topics(a) for a in self.articles},
@@ -152,38 +153,34 @@ class Corpus:
         plus a caption's photo credit."""
         n = len(self.sentences)
         first = np.fromiter((self._lead_in_start(i) for i in range(n)), dtype=np.int64, count=n)
-        spans = np.arange(n, dtype=np.int64) - first
-        readers = np.repeat(np.arange(n, dtype=np.int64), spans)
-        sources = np.repeat(first, spans) + _ranks_within(spans)
-        starts = np.searchsorted(own.documents, np.arange(n + 1))
-        rows_per_pair = starts[sources + 1] - starts[sources]
-        rows = np.repeat(starts[sources], rows_per_pair) + _ranks_within(rows_per_pair)
-        documents = np.repeat(readers, rows_per_pair)
-        terms, counts = own.terms[rows], own.counts[rows]
         cumulative = np.concatenate(([0], np.cumsum(own.lengths)))
         lengths = cumulative[np.arange(n)] - cumulative[first]
         vocabulary = list(own.vocabulary)
         ids = {term: i for i, term in enumerate(vocabulary)}
-        extra_docs: list[int] = []
-        extra_terms: list[int] = []
+        credits: dict[int, list[int]] = {}
         for i, sentence in enumerate(self.sentences):
             if sentence.number != 1 or sentence.kind is not ParagraphKind.CAPTION:
                 continue
             article = self.article(sentence.article_id)
             credit = article.paragraphs[sentence.paragraph - 1].credit if article else None
             for term in self.analyzer.document_terms(credit or ""):
-                extra_docs.append(i)
-                extra_terms.append(ids.setdefault(term, len(vocabulary)))
+                credits.setdefault(i, []).append(ids.setdefault(term, len(vocabulary)))
                 if len(ids) > len(vocabulary):
                     vocabulary.append(term)
                 lengths[i] += 1
-        return TermCounts.from_pairs(
-            np.concatenate((documents, np.asarray(extra_docs, dtype=np.int64))),
-            np.concatenate((terms, np.asarray(extra_terms, dtype=np.int64))),
-            np.concatenate((counts, np.ones(len(extra_docs), dtype=np.int64))),
-            lengths,
-            tuple(vocabulary),
-        )
+        starts = np.searchsorted(own.documents, np.arange(n + 1))
+        # Sentences a block at a time: all at once, the lead-in's raw pairs (each sentence's
+        # counts repeated for up to four readers) would peak at several times the result.
+        width = max(len(vocabulary), 1)
+        blocks = [
+            _lead_in_block(
+                own, starts, first, range(low, min(low + _LEAD_IN_BLOCK, n)), credits, width
+            )
+            for low in range(0, n, _LEAD_IN_BLOCK)
+        ]
+        keys = np.concatenate([b[0] for b in blocks])
+        counts = np.concatenate([b[1] for b in blocks])
+        return TermCounts(keys // width, keys % width, counts, lengths, tuple(vocabulary))
 
     def _is_known(self, word: str) -> bool:
         tokens = base_tokens(word)
@@ -208,6 +205,33 @@ class Corpus:
         if after is not None and after.article_id != sentence.article_id:
             after = None
         return before, after
+
+
+def _lead_in_block(
+    own: TermCounts,
+    starts: np.ndarray,
+    first: np.ndarray,
+    readers: range,
+    credits: dict[int, list[int]],
+    width: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lead-in (document, term) pairs of some consecutive readers, as sorted keys
+    (document * width + term) with their summed counts."""
+    reader_ids = np.arange(readers.start, readers.stop, dtype=np.int64)
+    spans = reader_ids - first[reader_ids]
+    sources = np.repeat(first[reader_ids], spans) + _ranks_within(spans)
+    rows_per_pair = starts[sources + 1] - starts[sources]
+    rows = np.repeat(starts[sources], rows_per_pair) + _ranks_within(rows_per_pair)
+    documents = np.repeat(np.repeat(reader_ids, spans), rows_per_pair)
+    terms, counts = own.terms[rows], own.counts[rows]
+    extra = [(i, term) for i in readers if i in credits for term in credits[i]]
+    if extra:
+        documents = np.concatenate((documents, [i for i, _t in extra]))
+        terms = np.concatenate((terms, [t for _i, t in extra]))
+        counts = np.concatenate((counts, np.ones(len(extra), dtype=np.int64)))
+    keys, inverse = np.unique(documents * width + terms, return_inverse=True)
+    summed = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.int64)
+    return keys, summed
 
 
 def _ranks_within(group_sizes: np.ndarray) -> np.ndarray:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,39 +43,39 @@ class TermCounts:
     vocabulary: tuple[str, ...]  # term of each term id
 
     @classmethod
-    def from_documents(cls, documents: Sequence[Sequence[str]]) -> TermCounts:
+    def from_documents(cls, documents: Iterable[Sequence[str]]) -> TermCounts:
         """Count the tokens of tokenised documents."""
-        ids: dict[str, int] = {}
-        flat = np.fromiter(
-            (ids.setdefault(t, len(ids)) for doc in documents for t in doc), dtype=np.int64
+        builder = TermCountsBuilder()
+        for document in documents:
+            builder.add(document)
+        return builder.build()
+
+
+class TermCountsBuilder:
+    """Takes tokenised documents one at a time and keeps only compact term ids: at 100k
+    sentences a list of term lists would hold millions of references."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._flat = array("i")  # term id of every token, document after document
+        self._lengths = array("i")
+
+    def add(self, terms: Sequence[str]) -> None:
+        """Append the next document's terms."""
+        ids = self._ids
+        self._flat.extend([ids.setdefault(term, len(ids)) for term in terms])
+        self._lengths.append(len(terms))
+
+    def build(self) -> TermCounts:
+        """The (document, term) counts of every document added so far."""
+        lengths = np.frombuffer(self._lengths, dtype=np.int32).astype(np.int64)
+        width = max(len(self._ids), 1)
+        keys = np.repeat(np.arange(len(lengths), dtype=np.int64) * width, lengths)
+        keys += np.frombuffer(self._flat, dtype=np.int32)
+        keys, counts = np.unique(keys, return_counts=True)
+        return TermCounts(
+            keys // width, keys % width, counts.astype(np.int64), lengths, tuple(self._ids)
         )
-        lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=len(documents))
-        owners = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
-        return cls.from_tokens(owners, flat, lengths, tuple(ids))
-
-    @classmethod
-    def from_tokens(
-        cls, owners: IntArray, terms: IntArray, lengths: IntArray, vocabulary: tuple[str, ...]
-    ) -> TermCounts:
-        """Count (document, term) pairs given every token's document and term id."""
-        width = max(len(vocabulary), 1)
-        keys, counts = np.unique(owners * width + terms, return_counts=True)
-        return cls(keys // width, keys % width, counts.astype(np.int64), lengths, vocabulary)
-
-    @classmethod
-    def from_pairs(
-        cls,
-        documents: IntArray,
-        terms: IntArray,
-        counts: IntArray,
-        lengths: IntArray,
-        vocabulary: tuple[str, ...],
-    ) -> TermCounts:
-        """Sum counts of repeated (document, term) pairs."""
-        width = max(len(vocabulary), 1)
-        keys, inverse = np.unique(documents * width + terms, return_inverse=True)
-        summed = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.int64)
-        return cls(keys // width, keys % width, summed, lengths, vocabulary)
 
 
 def rank_bm25_idf(
@@ -113,9 +114,8 @@ class BM25Index:
         self.document_lengths = table.lengths
         self.average_length = float(table.lengths.sum()) / self.size
         order = np.argsort(table.terms, kind="stable")
-        postings_terms = table.terms[order]
         self._documents: IntArray = table.documents[order]
-        frequency = np.bincount(postings_terms, minlength=len(table.vocabulary))
+        frequency = np.bincount(table.terms, minlength=len(table.vocabulary))
         offsets = np.concatenate(([0], np.cumsum(frequency))).astype(np.int64)
         # Python ints: a question reads a few of them, and numpy scalars cost more to use.
         self._bounds: list[int] = offsets.tolist()
@@ -133,10 +133,26 @@ class BM25Index:
             value = raw_idf[term]
             idf_by_id[i] = value if value > 0 else fallback
         del raw_idf
+        self._impacts: FloatArray = self._okapi_impacts(table, order, idf_by_id)
+
+    def _okapi_impacts(
+        self, table: TermCounts, order: IntArray, idf_by_id: FloatArray
+    ) -> FloatArray:
+        """idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average length)) for every
+        posting, computed in place: at 100k sentences each temporary array is tens of MB."""
         k1, b = self.params.k1, self.params.b
-        tf = table.counts[order].astype(np.float64)
-        norms = k1 * (1 - b + b * self.document_lengths[self._documents] / self.average_length)
-        self._impacts: FloatArray = idf_by_id[postings_terms] * (tf * (k1 + 1) / (tf + norms))
+        norms = self.document_lengths[self._documents].astype(np.float64)
+        norms *= b
+        norms /= self.average_length
+        norms += 1 - b
+        norms *= k1
+        impacts = table.counts[order].astype(np.float64)
+        norms += impacts
+        impacts *= k1 + 1
+        impacts /= norms
+        del norms
+        impacts *= idf_by_id[table.terms[order]]
+        return impacts
 
     def __contains__(self, term: object) -> bool:
         return term in self._term_ids

@@ -100,6 +100,11 @@ def _word_forms(raw: str, kind: str, after_the: bool) -> tuple[tuple[str, ...], 
     return pieces, terms
 
 
+def word_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one plain word (letters only), as ``base_tokens`` would find them."""
+    return _word_forms(word, "word", False)[1]
+
+
 def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[str, ...]]]:
     previous = ""
     for match in _WORDS.finditer(text):

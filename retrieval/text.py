@@ -22,6 +22,8 @@ _ZERO_WIDTH = dict.fromkeys(
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Fold a word for matching: NFKC, accents stripped, apostrophes unified, case folded."""
+    if word.isascii():
+        return word.replace("`", "'").lower()  # nothing to normalise or strip in plain ASCII
     text = unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).translate(_ZERO_WIDTH)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

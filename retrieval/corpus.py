@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from retrieval.topics import article_topics
 from retrieval.typos import Speller
 
 ARTICLE_SUFFIX = ".txt"
+_CITATION = re.compile(r"(.+):p(\d{1,6})s(\d{1,6})")
 _TOKEN_CACHE_SIZE = 20_000
 _LEAD_IN_BLOCK = 8192
 # A small corpus finds every sentence's term spans up front (tens of microseconds and about
@@ -56,23 +58,34 @@ class Corpus:
         self._articles_by_id = {a.id: a for a in self.articles}
         self.analyzer = Analyzer(rules)
         self.sentences: tuple[Sentence, ...] = tuple(s for a in self.articles for s in a.sentences)
-        self.position: dict[str, int] = {s.citation_id: i for i, s in enumerate(self.sentences)}
+        # Where each paragraph's first sentence stands in the corpus, per article: a citation
+        # finds its sentence by arithmetic, with no dictionary of every citation id.
+        self._paragraph_starts: dict[str, list[int]] = {}
+        start = 0
+        for article in self.articles:
+            starts = self._paragraph_starts[article.id] = []
+            for paragraph in article.paragraphs:
+                starts.append(start)
+                start += len(paragraph.sentences)
         analysis = self._cached_analysis(rules, cache_dir)
         self.proper_terms = analysis.proper_terms
         frequencies = analysis.frequencies
+        self.topics: dict[str, tuple[str, ...]] = analysis.topics
         own_counts = analysis.own
+        del analysis  # at 100k sentences each table of counts is tens of MB: drop them early
         context_counts = self._context_counts(own_counts)
         self.own = BM25Index(own_counts, self.settings.bm25)
+        del own_counts
         self.context = (
             BM25Index(context_counts, self.settings.bm25) if context_counts.lengths.any() else None
         )
+        del context_counts
         self.speller = Speller(
             frequencies,
             self._is_known,
             self.analyzer.rule_words,
             is_name=lambda word: stem(word) in self.proper_terms,
         )
-        self.topics: dict[str, tuple[str, ...]] = analysis.topics
         # Every article's topics interleaved by rank, and which topics hold each term.
         ranked = [
             (rank, article_rank, topic)
@@ -199,14 +212,28 @@ class Corpus:
         """The article with this id, if loaded."""
         return self._articles_by_id.get(article_id)
 
+    def _position_of(self, article_id: str, paragraph: int, number: int) -> int | None:
+        starts = self._paragraph_starts.get(article_id)
+        article = self._articles_by_id.get(article_id)
+        if starts is None or article is None or not 1 <= paragraph <= len(starts):
+            return None
+        if not 1 <= number <= len(article.paragraphs[paragraph - 1].sentences):
+            return None
+        return starts[paragraph - 1] + number - 1
+
     def sentence(self, citation_id: str) -> Sentence | None:
         """The sentence with this citation id (``article:p3s2``), if any."""
-        position = self.position.get(citation_id.strip())
+        parts = _CITATION.fullmatch(citation_id.strip())
+        if parts is None:
+            return None
+        position = self._position_of(parts[1], int(parts[2]), int(parts[3]))
         return self.sentences[position] if position is not None else None
 
     def neighbours(self, sentence: Sentence) -> tuple[Sentence | None, Sentence | None]:
         """The sentences just before and after ``sentence`` in its article."""
-        i = self.position[sentence.citation_id]
+        i = self._position_of(sentence.article_id, sentence.paragraph, sentence.number)
+        if i is None or self.sentences[i] != sentence:
+            raise KeyError(sentence.citation_id)
         before = self.sentences[i - 1] if i > 0 else None
         after = self.sentences[i + 1] if i + 1 < len(self.sentences) else None
         if before is not None and before.article_id != sentence.article_id:

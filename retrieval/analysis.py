@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from typing import cast
 
 import Stemmer
 
@@ -129,9 +130,11 @@ def _profile(groups: tuple[str, str, str]) -> _Profile:
 def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[str, ...]]]:
     previous = ""
     for match in _WORDS.finditer(text):
-        raw = match.group(0)
-        after_the = previous == "the" and raw.lower() == "us"
-        pieces, terms = _word_forms(raw, match.lastgroup or "word", after_the)
+        # The same key findall gives: "" for the alternatives that did not match.
+        groups = cast(tuple[str, str, str], match.groups(""))
+        pieces, terms, _capitalised, pronoun_us = _PROFILES.get(groups) or _profile(groups)
+        if pronoun_us and previous == "the":
+            pieces, terms = _word_forms(groups[2], "word", True)
         if pieces:
             previous = pieces[-1]
         yield match, pieces, terms
@@ -155,14 +158,15 @@ def base_tokens(text: str, speller: Speller | None = None) -> list[Token]:
     for match, pieces, terms in _forms(text):
         start, end = match.span()
         if speller is not None:
-            corrected = [speller(piece) for piece in pieces]
-            if corrected != list(pieces):
+            corrected = tuple(map(speller, pieces))
+            if corrected != pieces:
                 terms = tuple(
                     stem(folded)
                     for folded in corrected
                     if folded not in STOPWORDS and (len(folded) >= 2 or folded.isdigit())
                 )
-        tokens.extend(Token(term, start, end) for term in terms)
+        for term in terms:
+            tokens.append(Token(term, start, end))
     return tokens
 
 

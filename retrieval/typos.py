@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from itertools import chain
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -15,6 +16,7 @@ _MIN_LENGTH = 4
 _MIN_SUBSTITUTION_LENGTH = 5
 # Corrections are remembered: chat repeats its words, and a lookup costs microseconds.
 _CACHE_SIZE = 50_000
+_NEAREST = 8
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiouy")
 
@@ -74,7 +76,9 @@ class Speller:
             self._frequency.setdefault(word, 1)
         self._is_known = is_known
         self._is_name = is_name
-        self._by_initial: dict[str, list[str]] = {}
+        # Candidates by first letter and length: a word within n edits differs in length by
+        # at most n, so only a few lengths need comparing.
+        self._by_shape: dict[tuple[str, int], list[str]] = {}
         damaged: list[tuple[re.Pattern[str], str]] = []
         for word in sorted(self._frequency):
             if DAMAGE_MARK in word:
@@ -82,7 +86,7 @@ class Speller:
                 pattern = ".{1,2}".join(re.escape(part) for part in word.split(DAMAGE_MARK))
                 damaged.append((re.compile(pattern), word))
             elif len(word) >= _MIN_LENGTH and not any(ch.isdigit() for ch in word):
-                self._by_initial.setdefault(word[0], []).append(word)
+                self._by_shape.setdefault((word[0], len(word)), []).append(word)
         self._damaged = tuple(damaged)
         self._seen: dict[str, str] = {}
 
@@ -101,21 +105,28 @@ class Speller:
             or word in STOPWORDS
             or word in self._frequency
             or self._is_known(word)
-            or any(ch.isdigit() for ch in word)
+            or (not word.isalpha() and any(ch.isdigit() for ch in word))
         ):
             return word
         for pattern, damaged in self._damaged:
             if pattern.fullmatch(word):
                 return damaged
-        candidates = self._by_initial.get(word[0], [])
         limit = max_edits(word)
-        matches = [
-            m
-            for m in process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8
+        candidates = list(
+            chain.from_iterable(
+                self._by_shape.get((word[0], length), ())
+                for length in range(len(word) - limit, len(word) + limit + 1)
             )
-            if plausible_typo(word, m[0], self._is_name(m[0]))
-        ]
+        )
+        if not candidates:
+            return word
+        # The eight nearest, ties in alphabetical order: the same eight whichever lengths the
+        # candidates were gathered by.
+        nearest = sorted(
+            process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None),
+            key=lambda m: (m[1], m[0]),
+        )[:_NEAREST]
+        matches = [m for m in nearest if plausible_typo(word, m[0], self._is_name(m[0]))]
         if not matches:
             return word
         best = min(matches, key=lambda m: (m[1], -self._frequency.get(m[0], 0), m[0]))

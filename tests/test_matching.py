@@ -99,3 +99,13 @@ def test_any_words_against_the_article_come_out_the_same_both_ways(
     loops, arrays = _both(corpus)
     question = " ".join(words)
     assert _facts(loops.ask(question)) == _facts(arrays.ask(question))
+
+
+def test_a_question_of_many_words_comes_out_the_same_both_ways(corpus: Corpus) -> None:
+    """Thirty-odd distinct terms: sums over many rows keep the question's order both ways."""
+    words = sorted({w for s in corpus.sentences for w in s.text.split() if w.isalpha()})
+    loops, arrays = _both(corpus)
+    for start in range(0, len(words) - 40, 40):
+        question = " ".join(words[start : start + 40])
+        assert len(corpus.analyzer.query(question)) > 25
+        assert _facts(loops.ask(question, 10, 10)) == _facts(arrays.ask(question, 10, 10))

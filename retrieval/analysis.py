@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import cast
 
 import Stemmer
@@ -108,23 +110,36 @@ def word_terms(word: str) -> tuple[str, ...]:
     return _word_forms(word, "word", False)[1]
 
 
-# What indexing needs of one raw word, by the regex groups it matched: its pieces, terms,
-# whether it is capitalised, and whether it reads "us" (a country after "the").
-_Profile = tuple[tuple[str, ...], tuple[str, ...], bool, bool]
-_PROFILES: dict[tuple[str, str, str], _Profile] = {}
-_PROFILES_MAX = 65_536
+# What indexing needs of one raw word, by the regex groups it matched: its pieces, its terms,
+# whether it is capitalised, whether it may be the country "us" (after "the"), and the case of
+# each term when the word does not open its sentence.
+_Profile = tuple[tuple[str, ...], tuple[str, ...], bool, bool, tuple["Case", ...]]
+_PROFILES_MAX = 262_144
 
 
-def _profile(groups: tuple[str, str, str]) -> _Profile:
-    acronym, number, word = groups
-    raw = acronym or number or word
-    kind = "acronym" if acronym else "number" if number else "word"
-    pieces, terms = _word_forms(raw, kind, False)
-    profile = (pieces, terms, raw[0].isupper(), raw.lower() == "us" and kind == "word")
-    if len(_PROFILES) >= _PROFILES_MAX:
-        _PROFILES.clear()
-    _PROFILES[groups] = profile
-    return profile
+class _Profiles(dict[tuple[str, str, str], _Profile]):
+    """Word profiles by regex groups, made on first sight (a plain lookup after that)."""
+
+    def __missing__(self, groups: tuple[str, str, str]) -> _Profile:
+        acronym, number, word = groups
+        raw = acronym or number or word
+        kind = "acronym" if acronym else "number" if number else "word"
+        pieces, terms = _word_forms(raw, kind, False)
+        case = Case.CAPITALISED if raw[0].isupper() else Case.LOWER
+        # "US" is the country wherever it stands; only a lower-case "us" depends on "the".
+        maybe_country = kind == "word" and raw != "US" and raw.lower() == "us"
+        profile = (pieces, terms, raw[0].isupper(), maybe_country, (case,) * len(terms))
+        if len(self) >= _PROFILES_MAX:
+            self.clear()
+        self[groups] = profile
+        return profile
+
+
+_PROFILES = _Profiles()
+_PIECES = itemgetter(0)
+_TERMS = itemgetter(1)
+_MAYBE_COUNTRY = itemgetter(3)
+_CASES = itemgetter(4)
 
 
 def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[str, ...]]]:
@@ -132,8 +147,8 @@ def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[st
     for match in _WORDS.finditer(text):
         # The same key findall gives: "" for the alternatives that did not match.
         groups = cast(tuple[str, str, str], match.groups(""))
-        pieces, terms, _capitalised, pronoun_us = _PROFILES.get(groups) or _profile(groups)
-        if pronoun_us and previous == "the":
+        pieces, terms, _capitalised, maybe_country, _cases = _PROFILES[groups]
+        if maybe_country and previous == "the":
             pieces, terms = _word_forms(groups[2], "word", True)
         if pieces:
             previous = pieces[-1]
@@ -230,13 +245,32 @@ class Analyzer:
     def document_profile(self, text: str) -> tuple[list[str], list[Case], set[str]]:
         """In one pass over a sentence: its index terms with synonyms, how each term's word was
         written, and its distinct folded words (the speller's vocabulary)."""
+        profiles = list(map(_PROFILES.__getitem__, _WORDS.findall(text)))
+        if any(map(_MAYBE_COUNTRY, profiles)):
+            return self._profile_word_by_word(text)
+        # No word depends on the one before it: the sentence is its words' profiles joined,
+        # without a Python step per word (indexing 100k sentences is millions of words).
+        terms = list(chain.from_iterable(map(_TERMS, profiles)))
+        cases = list(chain.from_iterable(map(_CASES, profiles)))
+        opening = len(profiles[0][1]) if profiles else 0
+        cases[:opening] = [Case.INITIAL] * opening
+        surface = set(chain.from_iterable(map(_PIECES, profiles)))
+        if not self._by_first.keys().isdisjoint(terms):
+            for i, _n, target in self._expansions(terms[:]):
+                terms.extend(target)
+                cases.extend([cases[i]] * len(target))
+        return terms, cases, surface
+
+    def _profile_word_by_word(self, text: str) -> tuple[list[str], list[Case], set[str]]:
+        """``document_profile`` for a sentence where a word's reading depends on the one
+        before it ("the us")."""
         terms: list[str] = []
         cases: list[Case] = []
         surface: set[str] = set()
         previous = ""
         for position, groups in enumerate(_WORDS.findall(text)):
-            pieces, word_terms, capitalised, pronoun_us = _PROFILES.get(groups) or _profile(groups)
-            if pronoun_us and previous == "the":
+            pieces, word_terms, capitalised, maybe_country, _cases = _PROFILES[groups]
+            if maybe_country and previous == "the":
                 pieces, word_terms = _word_forms(groups[2], "word", True)  # "the US": a country
             if not pieces:
                 continue

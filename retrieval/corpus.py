@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_, not_
 from pathlib import Path
 
 import numpy as np
@@ -287,16 +289,13 @@ class _NameCounter:
         self.initial: set[str] = set()
 
     def add(self, terms: Sequence[str], cases: Sequence[Case]) -> None:
-        """Count one sentence's terms."""
-        for term, case in zip(terms, cases, strict=True):
-            if case is Case.INITIAL:
-                # A sentence's first word is capitalised whatever it is: it counts only when
-                # the term never appears anywhere else.
-                self.initial.add(term)
-                continue
-            self.seen[term] += 1
-            if case is Case.CAPITALISED:
-                self.capitalised[term] += 1
+        """Count one sentence's terms (selected with itertools: no Python step per term)."""
+        initial = list(map(is_, cases, repeat(Case.INITIAL)))
+        # A sentence's first word is capitalised whatever it is: it counts only when the term
+        # never appears anywhere else.
+        self.initial.update(compress(terms, initial))
+        self.seen.update(compress(terms, map(not_, initial)))
+        self.capitalised.update(compress(terms, map(is_, cases, repeat(Case.CAPITALISED))))
 
     def names(self) -> frozenset[str]:
         """Terms capitalised in at least half their non-initial uses, or only ever initial."""

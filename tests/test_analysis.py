@@ -22,6 +22,20 @@ def test_us_spellings_all_become_one_term_but_the_pronoun_does_not() -> None:
     assert terms("tell us") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aid from the us arrived.",
+        "They told us that the US and the U.S. agreed.",
+        "US troops and Us and uS",
+        "Tell us more about the us-Europe deal, the Us envoy said.",
+    ],
+)
+def test_indexing_reads_every_us_as_questions_do(text: str) -> None:
+    """The indexing pass, fast or word by word, finds the terms a question would."""
+    assert Analyzer().document_profile(text)[0] == terms(text)
+
+
 def test_possessives_and_plurals_meet_their_base_word() -> None:
     """Ukraine's, Ukraine and countries/country share terms."""
     assert terms("Ukraine's") == terms("ukraine")

@@ -24,7 +24,7 @@ from retrieval.typos import Speller
 
 ARTICLE_SUFFIX = ".txt"
 _CITATION = re.compile(r"(.+):p(\d{1,6})s(\d{1,6})")
-_TOKEN_CACHE_SIZE = 20_000
+_SPANS_CACHE_SIZE = 20_000
 _LEAD_IN_BLOCK = 8192
 # A small corpus finds every sentence's term spans up front (tens of microseconds and about
 # 2 KB a sentence), so even a first answer spends nothing on analysing its passages.
@@ -147,7 +147,7 @@ class Corpus:
         their sentences)."""
         cached = self._term_spans.get(position)
         if cached is None:
-            if len(self._term_spans) >= _TOKEN_CACHE_SIZE:
+            if len(self._term_spans) >= _SPANS_CACHE_SIZE:
                 self._term_spans.clear()
             cached = self.analyzer.term_spans(self.sentences[position].text)
             self._term_spans[position] = cached

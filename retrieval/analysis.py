@@ -97,7 +97,7 @@ def _pieces(raw: str, kind: str, previous: str | None) -> list[str]:
     return parts
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _word_forms(raw: str, kind: str, after_the: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folded pieces and the index terms of one raw word (cached: words repeat)."""
     pieces = tuple(_pieces(raw, kind, "the" if after_the else None))
@@ -107,13 +107,13 @@ def _word_forms(raw: str, kind: str, after_the: bool) -> tuple[tuple[str, ...], 
 
 def word_terms(word: str) -> tuple[str, ...]:
     """The index terms of one plain word (letters only), as ``base_tokens`` would find them."""
-    return _word_forms(word, "word", False)[1]
+    return _PROFILES[("", "", word)][1]  # letters only: the regex's "word" alternative
 
 
 # What indexing needs of one raw word, by the regex groups it matched: its pieces, its terms,
-# whether it is capitalised, whether it may be the country "us" (after "the"), and the case of
-# each term when the word does not open its sentence.
-_Profile = tuple[tuple[str, ...], tuple[str, ...], bool, bool, tuple["Case", ...]]
+# whether it may be the country "us" (after "the"), and the case of each term when the word
+# does not open its sentence.
+_Profile = tuple[tuple[str, ...], tuple[str, ...], bool, tuple["Case", ...]]
 _PROFILES_MAX = 262_144
 
 
@@ -128,7 +128,7 @@ class _Profiles(dict[tuple[str, str, str], _Profile]):
         case = Case.CAPITALISED if raw[0].isupper() else Case.LOWER
         # "US" is the country wherever it stands; only a lower-case "us" depends on "the".
         maybe_country = kind == "word" and raw != "US" and raw.lower() == "us"
-        profile = (pieces, terms, raw[0].isupper(), maybe_country, (case,) * len(terms))
+        profile = (pieces, terms, maybe_country, (case,) * len(terms))
         if len(self) >= _PROFILES_MAX:
             self.clear()
         self[groups] = profile
@@ -138,8 +138,8 @@ class _Profiles(dict[tuple[str, str, str], _Profile]):
 _PROFILES = _Profiles()
 _PIECES = itemgetter(0)
 _TERMS = itemgetter(1)
-_MAYBE_COUNTRY = itemgetter(3)
-_CASES = itemgetter(4)
+_MAYBE_COUNTRY = itemgetter(2)
+_CASES = itemgetter(3)
 
 
 def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[str, ...]]]:
@@ -147,7 +147,7 @@ def _forms(text: str) -> Iterator[tuple[re.Match[str], tuple[str, ...], tuple[st
     for match in _WORDS.finditer(text):
         # The same key findall gives: "" for the alternatives that did not match.
         groups = cast(tuple[str, str, str], match.groups(""))
-        pieces, terms, _capitalised, maybe_country, _cases = _PROFILES[groups]
+        pieces, terms, maybe_country, _cases = _PROFILES[groups]
         if maybe_country and previous == "the":
             pieces, terms = _word_forms(groups[2], "word", True)
         if pieces:
@@ -267,20 +267,13 @@ class Analyzer:
         terms: list[str] = []
         cases: list[Case] = []
         surface: set[str] = set()
-        previous = ""
-        for position, groups in enumerate(_WORDS.findall(text)):
-            pieces, word_terms, capitalised, maybe_country, _cases = _PROFILES[groups]
-            if maybe_country and previous == "the":
-                pieces, word_terms = _word_forms(groups[2], "word", True)  # "the US": a country
-            if not pieces:
-                continue
-            previous = pieces[-1]
+        for position, (match, pieces, word_terms) in enumerate(_forms(text)):
             surface.update(pieces)
             if word_terms:
                 if position == 0:
                     case = Case.INITIAL
                 else:
-                    case = Case.CAPITALISED if capitalised else Case.LOWER
+                    case = Case.CAPITALISED if match.group(0)[0].isupper() else Case.LOWER
                 terms.extend(word_terms)
                 cases.extend([case] * len(word_terms))
         for i, _n, target in self._expansions(terms[:]):

@@ -16,7 +16,7 @@ from typing import Any
 
 import simcord
 
-from bot.client import create_bot
+from bot.discord.client import create_bot
 from bot.settings import Settings
 from retrieval import Answerer, load_corpus
 from retrieval.evaluation import read_questions

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-BUNDLED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from bot.bundled import bundled_seeds
+
+ENV_FILE = ".env"
 
 IdList = Annotated[tuple[int, ...], NoDecode]
 
@@ -17,12 +21,14 @@ class Settings(BaseSettings):
     """Every variable the bot reads; each one is listed in .env.example and the README."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+        env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
     )
 
     discord_token: SecretStr | None = Field(default=None, description="Discord bot token")
     dev_guild_ids: IdList = Field(default=(), description="guilds that get commands at start-up")
-    seeds_dir: Path = Field(default=BUNDLED_SEEDS, description="folder of articles")
+    seeds_dir: Path | None = Field(
+        default=None, description="folder of articles; empty: the bundled article"
+    )
     top_k: int = Field(default=3, ge=1, le=5, description="passages per answer")
     cooldown_seconds: float = Field(default=3.0, ge=0, le=3600, description="per-user wait")
     allowed_channel_ids: IdList = Field(default=(), description="channels to answer in; empty: all")
@@ -59,7 +65,12 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "shard_count", "discord_api_url", "discord_gateway_url", "index_cache_dir", mode="before"
+        "shard_count",
+        "discord_api_url",
+        "discord_gateway_url",
+        "index_cache_dir",
+        "seeds_dir",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -75,6 +86,11 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def seeds_folder(self) -> Path:
+        """The folder of articles to load: SEEDS_DIR when set, else the bundled article."""
+        return self.seeds_dir if self.seeds_dir is not None else bundled_seeds()
+
+    @property
     def has_token(self) -> bool:
         """True when a non-blank Discord token is configured."""
         return self.discord_token is not None and bool(
@@ -86,10 +102,24 @@ class SettingsError(Exception):
     """A setting is invalid; the message names the variable and never shows its value."""
 
 
+def seeds_origin(env_file: Path = Path(ENV_FILE)) -> str:
+    """Where SEEDS_DIR came from, for messages: the environment, a .env file, or the default."""
+    if any(name.upper() == "SEEDS_DIR" for name in os.environ):
+        return "SEEDS_DIR from the environment, read relative to the current folder"
+    if env_file.is_file():
+        values = dotenv_values(env_file, encoding="utf-8")
+        if any(name.upper() == "SEEDS_DIR" and value for name, value in values.items()):
+            return f"SEEDS_DIR in {env_file.resolve()}, read relative to that file's folder"
+    return "the bundled article"
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning validation errors into one clear line."""
+    """Read the settings, turning validation errors into one clear line.
+
+    A relative SEEDS_DIR or DATABASE_PATH is made absolute here, against the folder of the
+    .env file that is read (the current folder), so later messages say exactly where."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
@@ -97,3 +127,8 @@ def load_settings(**overrides: object) -> Settings:
         if first["type"] in {"value_error", "int_parsing"} and variable.endswith("_IDS"):
             message = "must be Discord ids separated by commas"
         raise SettingsError(f"invalid setting {variable}: {message}") from None
+    base = Path(ENV_FILE).resolve().parent
+    updates: dict[str, Path] = {}
+    if settings.seeds_dir is not None and not settings.seeds_dir.is_absolute():
+        updates["seeds_dir"] = base / settings.seeds_dir
+    return settings.model_copy(update=updates) if updates else settings

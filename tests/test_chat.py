@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat import ChatSession
+from bot.terminal.chat import ChatSession
 from retrieval import Answerer
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import limits, render
-from bot.cogs.ask import MAX_QUESTION
-from bot.question import question_from_message
+from bot.discord import limits, render
+from bot.discord.cogs.ask import MAX_QUESTION
+from bot.discord.question import question_from_message
 from retrieval import Answerer
 
 Embed = Any  # discord.Embed; only bot/ imports discord

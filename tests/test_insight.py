@@ -7,12 +7,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from bot.chart import questions_per_day_png
-from bot.feedback_export import TO_LABEL_DOWN, TO_LABEL_REFUSED, export_feedback
-from bot.server_config import ServerConfigs, effective
 from bot.settings import Settings
-from bot.stats import DAY, build_report
 from bot.store import AskedQuestion, GuildSettings, Store
+from bot.store.chart import questions_per_day_png
+from bot.store.feedback_export import TO_LABEL_DOWN, TO_LABEL_REFUSED, export_feedback
+from bot.store.server_config import ServerConfigs, effective
+from bot.store.stats import DAY, build_report
 from retrieval import Answerer
 from tests.test_cli import run
 

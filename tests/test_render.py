@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import limits, render
+from bot.discord import limits, render
 from retrieval import Answerer
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import retrieval
 
@@ -19,11 +22,73 @@ def test_importing_the_core_does_not_import_discord() -> None:
 
 def test_the_terminal_paths_do_not_load_discord() -> None:
     """ask, chat and inspect start without importing discord.py (it is slow to import)."""
-    code = "import sys, bot.cli, bot.chat, bot.console; print('discord' in sys.modules)"
+    code = (
+        "import sys, bot.cli, bot.terminal.chat, bot.terminal.console, bot.terminal.commands; "
+        "print('discord' in sys.modules)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each room, and what importing all of it must never load.
+ROOM_RULES = {
+    "retrieval": ("discord", "bot"),
+    "bot.store": ("discord", "bot.discord", "bot.terminal"),
+    "bot.terminal": ("discord", "bot.discord"),
+}
+
+
+def _modules_of(package: str) -> list[str]:
+    folder = ROOT.joinpath(*package.split("."))
+    return sorted(
+        ".".join((package, *path.relative_to(folder).with_suffix("").parts))
+        for path in folder.rglob("*.py")
+        if path.name != "__init__.py"
+    )
+
+
+@pytest.mark.parametrize("room", sorted(ROOM_RULES))
+def test_each_room_imports_only_what_its_direction_allows(room: str) -> None:
+    """Dependencies point one way: Discord and terminal -> store -> core; never back."""
+    modules = _modules_of(room)
+    assert modules, room
+    forbidden = ROOM_RULES[room]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"bad = sorted(m for m in sys.modules if any(m == f or m.startswith(f + '.') "
+        f"for f in {forbidden!r}))\n"
+        "print(bad)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "[]", (room, result.stdout)
+
+
+def test_bot_folders_say_what_they_hold() -> None:
+    """bot/ is split into rooms, each a package with a one-line docstring."""
+    for room in ("discord", "terminal", "store"):
+        init = ROOT / "bot" / room / "__init__.py"
+        docstring = init.read_text(encoding="utf-8").splitlines()[0]
+        assert docstring.startswith('"""'), room
+        assert docstring.endswith('"""'), room
+    flat = sorted(p.name for p in (ROOT / "bot").glob("*.py"))
+    assert flat == sorted(
+        [
+            "__init__.py",
+            "__main__.py",
+            "bundled.py",
+            "cli.py",
+            "exits.py",
+            "settings.py",
+            "wording.py",
+        ]
+    )
 
 
 def test_every_name_in_all_is_exported() -> None:

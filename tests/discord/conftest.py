@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 import simcord
 
-from bot.client import ArticleBotBase, create_bot
+from bot.discord.client import ArticleBotBase, create_bot
 from bot.settings import Settings
 from retrieval import Answerer
 

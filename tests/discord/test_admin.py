@@ -9,7 +9,7 @@ import discord
 import pytest
 import simcord
 
-from bot.client import NotAdmin, create_bot
+from bot.discord.client import NotAdmin, create_bot
 from bot.settings import Settings
 from bot.store import Store
 from retrieval import Answerer, load_corpus

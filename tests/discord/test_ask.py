@@ -6,8 +6,8 @@ import discord
 import pytest
 import simcord
 
-from bot import limits
-from bot.client import ArticleBotBase, ChannelNotAllowed, CooldownActive
+from bot.discord import limits
+from bot.discord.client import ArticleBotBase, ChannelNotAllowed, CooldownActive
 from tests.discord.conftest import Server, make_settings
 
 

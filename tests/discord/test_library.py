@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import simcord
 
-from bot import limits
-from bot.client import ArticleBotBase, create_bot
+from bot.discord import limits
+from bot.discord.client import ArticleBotBase, create_bot
 from retrieval import Answerer, load_corpus
 from tests.conftest import SEEDS, write_article
 from tests.discord.conftest import Server, make_settings, plain

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot import client
-from bot.cogs import ask as ask_cog
-from bot.views import AnswerView
+from bot.discord import client
+from bot.discord.cogs import ask as ask_cog
+from bot.discord.views import AnswerView
 from retrieval import Answer
 from tests.discord.conftest import Server, plain
 

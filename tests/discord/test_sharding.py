@@ -5,7 +5,7 @@ from __future__ import annotations
 import simcord
 from discord.ext import commands
 
-from bot.client import ShardedArticleBot, create_bot
+from bot.discord.client import ShardedArticleBot, create_bot
 from retrieval import Answerer
 from tests.discord.conftest import make_settings, plain
 

@@ -11,15 +11,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, render, render_admin
-from bot.chart import questions_per_day_png
-from bot.client import NotAdmin
-from bot.replies import tell_privately
-from bot.stats import DAY, StatsReport, build_report
+from bot.discord import limits, render, render_admin
+from bot.discord.client import NotAdmin
+from bot.discord.replies import tell_privately
+from bot.store.chart import questions_per_day_png
+from bot.store.stats import DAY, StatsReport, build_report
 from retrieval.text import fold
 
 if TYPE_CHECKING:
-    from bot.client import ArticleBotBase
+    from bot.discord.client import ArticleBotBase
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 

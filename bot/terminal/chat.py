@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import console, wording
+from bot import wording
+from bot.terminal import console
 from retrieval import Answer, Answerer
 
 PAGING_POOL = 10

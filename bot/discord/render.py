@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 import discord
 
-from bot import limits, wording
+from bot import wording
+from bot.discord import limits
 from retrieval import Answer, Article, Corpus, Passage, Sentence
 
 ANSWER_COLOUR = discord.Colour.blurple()

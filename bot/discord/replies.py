@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot import limits, render
+from bot.discord import limits, render
 
 
 async def tell_privately(interaction: discord.Interaction, text: str) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.stats import question_key
-from bot.store import AskedQuestion
+from bot.store.database import AskedQuestion
+from bot.store.stats import question_key
 from retrieval import Corpus
 from retrieval.evaluation import EvalQuestion
 

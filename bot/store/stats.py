@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.store import AskedQuestion
+from bot.store.database import AskedQuestion
 from retrieval.text import fold
 
 DAY = 86_400.0

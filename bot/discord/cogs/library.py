@@ -8,12 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, render
-from bot.replies import tell_privately
+from bot.discord import limits, render
+from bot.discord.replies import tell_privately
 from retrieval.text import fold
 
 if TYPE_CHECKING:
-    from bot.client import ArticleBotBase
+    from bot.discord.client import ArticleBotBase
 
 
 def _choice_name(label: str, text: str) -> str:

@@ -10,8 +10,8 @@ import signal
 import discord
 import yarl
 
-from bot.client import ArticleBotBase, create_bot
-from bot.loop_watch import LoopLagMonitor
+from bot.discord.client import ArticleBotBase, create_bot
+from bot.discord.loop_watch import LoopLagMonitor
 from bot.settings import Settings
 from bot.store import Store
 from retrieval import Answerer

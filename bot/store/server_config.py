@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from bot.guards import channel_allowed
 from bot.settings import Settings
-from bot.store import GuildSettings, Store
+from bot.store.database import GuildSettings, Store
 
 T = TypeVar("T")
 
@@ -31,6 +31,15 @@ class ServerConfig:
     def allows_channel(self, channel_id: int | None, parent_id: int | None) -> bool:
         """True when the allowlist is empty or names the channel (or a thread's parent)."""
         return channel_allowed(self.allowed_channels, channel_id, parent_id)
+
+
+def channel_allowed(
+    allowed: Collection[int], channel_id: int | None, parent_id: int | None
+) -> bool:
+    """True when the allowlist is empty or names the channel (or the thread's parent)."""
+    if not allowed:
+        return True
+    return channel_id in allowed or (parent_id is not None and parent_id in allowed)
 
 
 def effective(settings: Settings, stored: GuildSettings) -> ServerConfig:

@@ -1,9 +1,9 @@
-"""Guard rails that decide whether to answer: a per-user cooldown and the channel allowlist."""
+"""Guard rails that decide whether to answer now: a per-user cooldown and its friendly message."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _FORGET_AFTER = 3600.0
@@ -37,15 +37,6 @@ class Cooldown:
         ]
         for user in stale:
             del self._last[user]
-
-
-def channel_allowed(
-    allowed: Collection[int], channel_id: int | None, parent_id: int | None
-) -> bool:
-    """True when the allowlist is empty or names the channel (or the thread's parent)."""
-    if not allowed:
-        return True
-    return channel_id in allowed or (parent_id is not None and parent_id in allowed)
 
 
 def retry_message(seconds: float) -> str:

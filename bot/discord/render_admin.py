@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import discord
 
-from bot import limits
-from bot.render import ANSWER_COLOUR, neutral
-from bot.server_config import ServerConfig
-from bot.stats import StatsReport
+from bot.discord import limits
+from bot.discord.render import ANSWER_COLOUR, neutral
 from bot.store import GuildSettings
+from bot.store.server_config import ServerConfig
+from bot.store.stats import StatsReport
 
 CHART_FILENAME = "questions-per-day.png"
 

@@ -13,17 +13,17 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import MISSING
 
-from bot import render
-from bot.guards import retry_message
-from bot.live_views import view_key
-from bot.question import question_from_message
-from bot.replies import tell_privately
-from bot.sending import send_with_retry
-from bot.views import EXPIRED, AnswerView, track
+from bot.discord import render
+from bot.discord.guards import retry_message
+from bot.discord.live_views import view_key
+from bot.discord.question import question_from_message
+from bot.discord.replies import tell_privately
+from bot.discord.sending import send_with_retry
+from bot.discord.views import EXPIRED, AnswerView, track
 from retrieval import Answer, Corpus
 
 if TYPE_CHECKING:
-    from bot.client import ArticleBotBase
+    from bot.discord.client import ArticleBotBase
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 300

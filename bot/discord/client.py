@@ -13,18 +13,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.guards import Cooldown, retry_message
-from bot.live_views import LiveViews
-from bot.replies import tell_privately
-from bot.server_config import ServerConfigs
+from bot.discord.guards import Cooldown, retry_message
+from bot.discord.live_views import LiveViews
+from bot.discord.replies import tell_privately
+from bot.discord.watch import Signature, folder_signature
 from bot.settings import Settings
 from bot.store import Store
-from bot.watch import Signature, folder_signature
+from bot.store.server_config import ServerConfigs
 from retrieval import Answer, Answerer, RetrievalError, load_corpus
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library", "bot.cogs.admin")
+EXTENSIONS = ("bot.discord.cogs.ask", "bot.discord.cogs.library", "bot.discord.cogs.admin")
 ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
 # Above this many sentences an answer may take longer than the event loop can spare.
 THREAD_THRESHOLD_SENTENCES = 20_000
@@ -198,7 +198,7 @@ class ArticleBotBase(commands.Bot):
         """Re-read the seeds folder and swap the new library in whole; a broken folder keeps
         the old one serving. Returns (reloaded, what is served or why not)."""
         async with self._reloading:
-            folder = self.settings.seeds_dir
+            folder = self.settings.seeds_folder
             try:
                 corpus = await asyncio.to_thread(
                     load_corpus, folder, None, self.settings.index_cache_dir
@@ -216,14 +216,14 @@ class ArticleBotBase(commands.Bot):
 
     async def reload_if_changed(self, previous: Signature) -> Signature:
         """Reload when the seeds folder differs from ``previous``; returns what it is now."""
-        current = folder_signature(self.settings.seeds_dir)
+        current = folder_signature(self.settings.seeds_folder)
         if current != previous:
             await self.reload_articles()
         return current
 
     async def _watch_seeds(self, interval: float = 2.0) -> None:
         """Reload whenever the seeds folder's files change (polled: the folder is small)."""
-        seen = folder_signature(self.settings.seeds_dir)
+        seen = folder_signature(self.settings.seeds_folder)
         while not self.is_closed():
             await asyncio.sleep(interval)
             seen = await self.reload_if_changed(seen)

@@ -8,9 +8,9 @@ import sqlite3
 
 import discord
 
-from bot import render
-from bot.live_views import LiveViews, custom_id
-from bot.replies import tell_privately
+from bot.discord import render
+from bot.discord.live_views import LiveViews, custom_id
+from bot.discord.replies import tell_privately
 from bot.store import Store
 from retrieval import Answer, Corpus, Passage
 

@@ -1,0 +1,1 @@
+"""The Discord layer: client, cogs, views, rendering within Discord limits, running."""

@@ -1,0 +1,1 @@
+"""The terminal: the chat session and answers rendered for a console."""

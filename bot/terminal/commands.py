@@ -1,0 +1,136 @@
+"""The terminal's commands: ask, chat, inspect, eval and export-feedback, printed for a person."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from typing import TextIO
+
+from bot.exits import EXIT_DATA, EXIT_OK
+from bot.settings import Settings
+from bot.terminal import console
+from bot.terminal.chat import ChatSession
+from retrieval import Answerer
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    """Colour on a terminal, off when piped or when NO_COLOR is set, unless asked for."""
+    if choice == "always":
+        return True
+    if choice == "never" or "NO_COLOR" in os.environ:
+        return False
+    return stream.isatty()
+
+
+def ask(answerer: Answerer, args: argparse.Namespace, top_k: int) -> int:
+    """`article-bot ask`: one question, or one per line of standard input."""
+    corpus = answerer.corpus
+    color = use_color(args.color, sys.stdout)
+    questions = [args.question] if args.question is not None else None
+    source = questions if questions is not None else (line.rstrip("\n") for line in sys.stdin)
+    first = True
+    for question in source:
+        if not question.strip():
+            continue
+        answer = answerer.ask(question, top_k=top_k)
+        if args.json:
+            print(console.answer_json_line(answer, corpus), flush=True)
+        else:
+            if not first:
+                print()
+            if questions is None:
+                print(f"Q: {question}")
+            print(console.render_answer(answer, corpus, color), flush=True)
+        first = False
+    return EXIT_OK
+
+
+def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
+    """`article-bot chat`: the interactive terminal chat (also read from a pipe)."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+    interactive = sys.stdin.isatty()
+    session = ChatSession(answerer, top_k, color=use_color("auto", sys.stdout))
+    count = len(answerer.corpus.sentences)
+    titles = "; ".join(a.title for a in answerer.corpus.articles)
+    if notice:
+        print(notice)
+    print(f"article-bot: {count} sentences from {titles}")
+    print("Ask a question about the article. /help for commands, /quit to leave.")
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return EXIT_OK
+        if not interactive and line.strip():
+            print(f"you> {line}")
+        reply = session.handle(line)
+        if reply is None:
+            return EXIT_OK
+        if reply:
+            print(reply, flush=True)
+
+
+def evaluate(answerer: Answerer, args: argparse.Namespace) -> int:
+    """`article-bot eval FILE`: scores on a question file, as a table or JSON."""
+    from retrieval.evaluation import evaluate, read_questions, score, score_by_kind
+
+    questions = read_questions(args.questions)
+    outcomes = evaluate(answerer, questions)
+    overall = score(outcomes)
+    kinds = score_by_kind(outcomes)
+    if args.json:
+        report = {"overall": overall.as_dict(), "kinds": {k: v.as_dict() for k, v in kinds.items()}}
+        print(json.dumps(report))
+        return EXIT_OK
+    print(f"{'kind':<14}{'n':>5}{'P@1':>8}{'R@3':>8}{'MRR@10':>8}{'refused':>9}{'top len':>9}")
+    for name, scores in [("overall", overall), *kinds.items()]:
+        n = scores.answerable + scores.unanswerable
+        refused = scores.refused_answerable if scores.answerable else scores.refused_unanswerable
+        print(
+            f"{name:<14}{n:>5}{scores.p_at_1:>8.3f}{scores.r_at_3:>8.3f}{scores.mrr_at_10:>8.3f}"
+            f"{refused:>9.3f}{scores.mean_top_length:>9.1f}"
+        )
+    print(
+        f"answerable refused: {overall.refused_answerable:.3f} (lower is better); "
+        f"unanswerable refused: {overall.refused_unanswerable:.3f} (higher is better)"
+    )
+    return EXIT_OK
+
+
+def export_feedback(settings: Settings, answerer: Answerer, args: argparse.Namespace) -> int:
+    """`article-bot export-feedback`: rated and refused questions as an eval question file."""
+    from bot.store import Store, StoreError
+    from bot.store.feedback_export import export_feedback, jsonl
+
+    path = args.database or settings.database_path
+    if not path.exists():
+        print(f"article-bot: {path}: no database yet (nothing was asked)", file=sys.stderr)
+        return EXIT_DATA
+    try:
+        store = Store(path)
+    except StoreError as error:
+        print(f"article-bot: {error}", file=sys.stderr)
+        return EXIT_DATA
+    try:
+        export = export_feedback(store.questions(args.guild), answerer.corpus)
+    finally:
+        store.close()
+    text = jsonl(export.questions)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+    for reason in export.skipped:
+        print(f"article-bot: skipped {reason}", file=sys.stderr)
+    to_label = sum(1 for q in export.questions if not q.gold)
+    print(
+        f"{len(export.questions)} questions exported, {to_label} of them for you to label "
+        "(empty gold).",
+        file=sys.stderr,
+    )
+    return EXIT_OK

@@ -53,3 +53,42 @@ def write_article(folder: Path, name: str, body: str, front: str = "") -> Path:
     path = folder / name
     path.write_text((f"---\n{front}---\n" if front else "") + body, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _database_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test, and every process it starts, keeps its database inside its own tmp_path."""
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "article-bot.sqlite3"))
+
+
+# Folders that tools write beside the project by design; everything else must stay put.
+_TOOL_FOLDERS = {".git", ".venv", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
+
+
+def _project_files() -> set[Path]:
+    return {
+        path
+        for path in ROOT.rglob("*")
+        if not (_TOOL_FOLDERS & set(path.relative_to(ROOT).parts))
+        and "__pycache__" not in path.parts
+        and not path.name.endswith(".egg-info")
+    }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remember the project's files, to check at the end that no test wrote beside them."""
+    session.config.stash[_FILES_AT_START] = _project_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test left a file in the project instead of its tmp_path."""
+    before = session.config.stash.get(_FILES_AT_START, None)
+    if before is None:
+        return
+    left = sorted(str(p.relative_to(ROOT)) for p in _project_files() - before)
+    if left:
+        print(f"\nTests wrote outside tmp_path: {', '.join(left)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_FILES_AT_START = pytest.StashKey[set[Path]]()

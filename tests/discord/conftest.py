@@ -42,9 +42,12 @@ def bot_settings() -> Settings:
 
 
 @pytest.fixture
-def simcord_bot(answerer: Answerer, bot_settings: Settings) -> ArticleBotBase:
-    """The bot SimCord runs."""
-    return create_bot(answerer, bot_settings)
+def simcord_bot(
+    answerer: Answerer, bot_settings: Settings, database_in_tmp: Path
+) -> ArticleBotBase:
+    """The bot SimCord runs, its database in the test's folder (settings made at collection
+    time, for parametrize, cannot know that folder)."""
+    return create_bot(answerer, bot_settings.model_copy(update={"database_path": database_in_tmp}))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval import Answer, Article, ParagraphKind, Sentence
+from retrieval import Answer, Article, Corpus, ParagraphKind, Sentence
 
 EXAMPLE_QUESTIONS = (
     "Who opposed the coalition?",
@@ -63,3 +63,23 @@ def what_is_kept(questions_kept: bool) -> str:
 
 def _examples() -> str:
     return " · ".join(f"“{q}”" for q in EXAMPLE_QUESTIONS)
+
+
+def citation_ids_hint(corpus: Corpus) -> str:
+    """Where citation ids come from and the forms accepted, with a real one as the example."""
+    if not corpus.sentences:
+        return "No article is loaded, so there are no citation ids."
+    example = corpus.sentences[0].citation_id
+    short = example.rpartition(":")[2]
+    hint = (
+        f"Citation ids look like {example} (article, paragraph, sentence); every answer shows "
+        "one under each quote"
+    )
+    if len(corpus.articles) == 1:
+        hint += f", and with one article loaded {short} is enough"
+    return hint + "."
+
+
+def unknown_citation(typed: str, corpus: Corpus) -> str:
+    """The reply to a citation id that names no sentence."""
+    return f"No sentence has the citation id “{typed}”. {citation_ids_hint(corpus)}"

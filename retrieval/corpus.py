@@ -23,7 +23,7 @@ from retrieval.topics import article_topics
 from retrieval.typos import Speller
 
 ARTICLE_SUFFIX = ".txt"
-_CITATION = re.compile(r"(.+):p(\d{1,6})s(\d{1,6})")
+_CITATION = re.compile(r"(?:(.+):)?p(\d{1,6})s(\d{1,6})", re.IGNORECASE)
 _SPANS_CACHE_SIZE = 20_000
 _LEAD_IN_BLOCK = 8192
 # A small corpus finds every sentence's term spans up front (tens of microseconds and about
@@ -224,11 +224,17 @@ class Corpus:
         return starts[paragraph - 1] + number - 1
 
     def sentence(self, citation_id: str) -> Sentence | None:
-        """The sentence with this citation id (``article:p3s2``), if any."""
+        """The sentence with this citation id (``article:p3s2``), if any; the short form
+        ``p3s2`` names a sentence when a single article is loaded."""
         parts = _CITATION.fullmatch(citation_id.strip())
         if parts is None:
             return None
-        position = self._position_of(parts[1], int(parts[2]), int(parts[3]))
+        article_id = parts[1]
+        if article_id is None:
+            if len(self.articles) != 1:
+                return None
+            article_id = self.articles[0].id
+        position = self._position_of(article_id, int(parts[2]), int(parts[3]))
         return self.sentences[position] if position is not None else None
 
     def neighbours(self, sentence: Sentence) -> tuple[Sentence | None, Sentence | None]:

@@ -160,3 +160,19 @@ def test_adding_an_article_is_dropping_in_a_file(tmp_path: Path, seeds: Path) ->
     corpus = load_corpus(folder)
     assert {a.id for a in corpus.articles} == {"coalition-of-will", "moon-base"}
     assert corpus.sentence("moon-base:p1s2") is not None
+
+
+def test_a_short_citation_id_names_a_sentence_when_one_article_is_loaded(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    """p11s1 (what people type) works with one article; with two it is ambiguous."""
+    full = corpus.sentence("coalition-of-will:p11s1")
+    assert full is not None
+    assert corpus.sentence("p11s1") == full
+    assert corpus.sentence(" P11S1 ") == full
+    assert corpus.sentence("p99s1") is None
+    write_article(tmp_path, "a.txt", "Alpha\n\nAlpha wrote the first line.\n")
+    write_article(tmp_path, "b.txt", "Beta\n\nBeta wrote the second line.\n")
+    two = load_corpus(tmp_path)
+    assert two.sentence("p1s1") is None
+    assert two.sentence("a:p1s1") is not None

@@ -41,6 +41,8 @@ def test_source_looks_up_a_citation_and_reports_unknown_ids(answerer: Answerer) 
     session = ChatSession(answerer, top_k=3)
     assert "Russia has opposed" in (session.handle("/source coalition-of-will:p11s1") or "")
     assert "No sentence has the citation id" in (session.handle("/source nope") or "")
+    assert "Russia has opposed" in (session.handle("/source p11s1") or "")
+    assert "p1s1 is enough" in (session.handle("/article") or "")
 
 
 def test_quit_ends_and_unknown_commands_explain_themselves(answerer: Answerer) -> None:

@@ -192,7 +192,13 @@ def article_embed(article: Article) -> discord.Embed:
         embed.add_field(
             name="Link", value=limits.truncate(article.meta.url, limits.FIELD_VALUE), inline=False
         )
-    embed.set_footer(text=f"id: {article.id}")
+    embed.set_footer(
+        text=limits.truncate(
+            f"id: {article.id} · citation ids: {article.id}:p1s1 (paragraph 1, sentence 1), "
+            "shown under every answer; /source shows one",
+            limits.FOOTER,
+        )
+    )
     return embed
 
 

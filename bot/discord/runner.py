@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
+from typing import TextIO
 
 import discord
 import yarl
@@ -19,9 +22,27 @@ from retrieval import Answerer
 log = logging.getLogger(__name__)
 
 
-def setup_logging(settings: Settings) -> None:
-    """discord.py's logging set-up at the configured level."""
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+# Libraries whose DEBUG lines say nothing about the bot (matplotlib lists every font it scans).
+QUIET_LOGGERS = ("matplotlib", "PIL", "asyncio")
+LOG_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
+
+
+def setup_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Logging at the configured level, in colour only on a terminal (never when piped or with
+    NO_COLOR), with chatty third-party loggers held at WARNING."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    colour = handler.stream.isatty() and "NO_COLOR" not in os.environ
+    # On a terminal discord.py picks its colour formatter itself.
+    formatter: logging.Formatter = (
+        discord.utils.MISSING
+        if colour
+        else logging.Formatter(LOG_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+    )
+    discord.utils.setup_logging(
+        handler=handler, formatter=formatter, level=getattr(logging, settings.log_level), root=True
+    )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def _token(settings: Settings) -> str:

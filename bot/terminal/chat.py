@@ -39,11 +39,12 @@ class ChatSession:
         if command == "/help":
             return wording.help_text() + "\n" + COMMANDS_HELP
         if command == "/article":
-            return console.render_inspection(corpus).split("\n   ¶")[0]
+            overview = console.render_inspection(corpus).split("\n   ¶")[0]
+            return overview + "\n" + wording.citation_ids_hint(corpus)
         if command == "/source":
             sentence = corpus.sentence(argument)
             if sentence is None:
-                return f"No sentence has the citation id “{argument}”. Try /article."
+                return wording.unknown_citation(argument, corpus)
             return console.render_sentence(sentence, corpus)
         if command == "/context":
             if self.last is None or not self.last.found:

@@ -273,10 +273,25 @@ def test_the_corpus_in_the_fixture_is_unchanged(seeds_copy: Path) -> None:
 async def test_sync_here_registers_the_commands_for_this_server(
     server: Server, admin: simcord.MemberActor
 ) -> None:
-    """/sync copies the commands to the server; syncing everywhere is the owner's alone."""
+    """/sync answers for this server; syncing everywhere is the owner's alone."""
     result = await admin.slash(server.channel, "sync")
     message = reply(result)
-    assert "to this server" in message.content
+    assert "this server" in message.content
     everywhere = await admin.slash(server.channel, "sync", scope="everywhere")
     refused = reply(everywhere)
     assert "Only the bot's owner" in refused.content
+
+
+async def test_sync_here_never_leaves_each_command_twice(
+    server: Server, admin: simcord.MemberActor
+) -> None:
+    """With the commands registered globally (the fixture syncs them so), /sync here removes
+    the server's copy instead of adding one; with none global, it adds the copy."""
+    guild = discord.Object(id=server.guild.id)
+    server.bot.tree.copy_global_to(guild=guild)
+    await server.bot.tree.sync(guild=guild)
+    assert await server.bot.tree.fetch_commands(guild=guild)
+    result = await admin.slash(server.channel, "sync")
+    assert "removed this server's own copy" in reply(result).content
+    assert await server.bot.tree.fetch_commands(guild=guild) == []
+    assert await server.bot.tree.fetch_commands()

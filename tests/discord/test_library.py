@@ -42,11 +42,30 @@ async def test_source_shows_a_sentence_with_its_paragraph(server: Server) -> Non
 
 
 async def test_source_with_an_unknown_id_explains_privately(server: Server) -> None:
-    """A wrong id gets an ephemeral hint."""
+    """A wrong id gets an ephemeral hint that shows what an id looks like."""
     result = await server.alice.slash(server.channel, "source", citation="nope")
     assert result.ephemeral
     assert result.response is not None
     assert "No sentence has the citation id" in result.response.content
+    assert "coalition-of-will:p1s1" in result.response.content
+    assert "p1s1 is enough" in result.response.content
+
+
+async def test_source_takes_the_short_id_people_type(server: Server) -> None:
+    """/source p11s1 with one article loaded shows the same sentence as the full id."""
+    result = await server.alice.slash(server.channel, "source", citation="p11s1")
+    assert result.response is not None
+    assert "Russia has opposed these discussions." in plain(
+        result.response.embeds[0].description or ""
+    )
+
+
+async def test_article_says_where_citation_ids_come_from(server: Server) -> None:
+    """/article's card names the id form, so /source can be used from it."""
+    result = await server.alice.slash(server.channel, "article")
+    assert result.response is not None
+    footer = result.response.embeds[0].footer.text or ""
+    assert "coalition-of-will:p1s1" in footer
 
 
 @pytest.mark.parametrize("typed", ["", "p1", "russia", "coalition-of-will:p15"])

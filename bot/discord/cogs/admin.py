@@ -227,15 +227,31 @@ class AdminCog(commands.Cog):
                 return
             synced = await self.bot.tree.sync()
             where = "every server (Discord may take up to an hour to show them)"
+            message = f"Synced {len(synced)} commands to {where}."
         else:
-            guild = discord.Object(id=interaction.guild_id or 0)
-            self.bot.tree.copy_global_to(guild=guild)
-            synced = await self.bot.tree.sync(guild=guild)
-            where = "this server"
+            message = await self._sync_here(discord.Object(id=interaction.guild_id or 0))
         await interaction.followup.send(
-            f"Synced {len(synced)} commands to {where}.",
-            ephemeral=True,
-            allowed_mentions=render.NO_MENTIONS,
+            message, ephemeral=True, allowed_mentions=render.NO_MENTIONS
+        )
+
+    async def _sync_here(self, guild: discord.Object) -> str:
+        """A server copy of the commands, unless they are registered for every server: then a
+        copy would show each command twice, so any copy is removed instead."""
+        tree = self.bot.tree
+        if await tree.fetch_commands():
+            tree.clear_commands(guild=guild)
+            await tree.sync(guild=guild)
+            return (
+                "The commands are registered for every server, so this server uses those: "
+                "removed this server's own copy, if it had one, so no command shows twice. "
+                "To update them after an upgrade, the bot's owner runs /sync scope:everywhere."
+            )
+        tree.copy_global_to(guild=guild)
+        synced = await tree.sync(guild=guild)
+        return (
+            f"Synced {len(synced)} commands to this server. They are this server's own copy; "
+            "if the bot's owner later registers them for every server, run /sync again here "
+            "to remove the copy."
         )
 
     @app_commands.command(name="reload")

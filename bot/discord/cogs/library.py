@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import wording
 from bot.discord import limits, render
 from bot.discord.replies import tell_privately
 from retrieval.text import fold
@@ -72,8 +73,8 @@ class LibraryCog(commands.Cog):
         if sentence is None:
             await tell_privately(
                 interaction,
-                f"No sentence has the citation id “{render.neutral(citation)[:100]}”. "
-                "Start typing to pick one, or use /article.",
+                wording.unknown_citation(render.neutral(citation)[:100], corpus)
+                + " Start typing to pick one from the list.",
             )
             return
         await interaction.response.send_message(

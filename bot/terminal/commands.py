@@ -29,6 +29,7 @@ def ask(answerer: Answerer, args: argparse.Namespace, top_k: int) -> int:
     """`article-bot ask`: one question, or one per line of standard input."""
     corpus = answerer.corpus
     color = use_color(args.color, sys.stdout)
+    width = console.terminal_width(sys.stdout)
     questions = [args.question] if args.question is not None else None
     source = questions if questions is not None else (line.rstrip("\n") for line in sys.stdin)
     first = True
@@ -43,7 +44,7 @@ def ask(answerer: Answerer, args: argparse.Namespace, top_k: int) -> int:
                 print()
             if questions is None:
                 print(f"Q: {question}")
-            print(console.render_answer(answer, corpus, color), flush=True)
+            print(console.fit(console.render_answer(answer, corpus, color), width), flush=True)
         first = False
     return EXIT_OK
 
@@ -56,10 +57,13 @@ def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
     session = ChatSession(answerer, top_k, color=use_color("auto", sys.stdout))
     count = len(answerer.corpus.sentences)
     titles = "; ".join(a.title for a in answerer.corpus.articles)
-    if notice:
-        print(notice)
-    print(f"article-bot: {count} sentences from {titles}")
-    print("Ask a question about the article. /help for commands, /quit to leave.")
+    width = console.terminal_width(sys.stdout)
+    header = [
+        notice or "",
+        f"article-bot: {count} sentences from {titles}",
+        "Ask a question about the article. /help for commands, /quit to leave.",
+    ]
+    print(console.fit("\n".join(line for line in header if line), width))
     while True:
         try:
             line = input("you> " if interactive else "")
@@ -72,7 +76,7 @@ def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
         if reply is None:
             return EXIT_OK
         if reply:
-            print(reply, flush=True)
+            print(console.fit(reply, width), flush=True)
 
 
 def evaluate(answerer: Answerer, args: argparse.Namespace) -> int:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 from bot import wording
 from retrieval import Answer, Corpus, Passage, Sentence
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_HANGING = re.compile(r"\s*(?:\d+\. |[-—>] )?")
 
 BOLD = "\x1b[1m"
 YELLOW = "\x1b[33m"
@@ -126,3 +131,43 @@ def render_inspection(corpus: Corpus) -> str:
                 lines.append(f"     {'(credit, not quoted)':<28} {paragraph.credit}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def visible_width(text: str) -> int:
+    """How many columns ``text`` takes on a terminal (colour codes take none)."""
+    return len(_ANSI.sub("", text))
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """One line broken at spaces to fit ``width`` columns, continuation lines indented under
+    its text ("1. “…" hangs under the quote); a word longer than the width stays whole."""
+    if visible_width(line) <= width:
+        return [line]
+    lead = _HANGING.match(line)
+    indent = " " * visible_width(lead.group(0) if lead else "")
+    out: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and visible_width(candidate) > width and current.strip():
+            out.append(current.rstrip())
+            current = indent + word
+        else:
+            current = candidate
+    out.append(current)
+    return out
+
+
+def fit(text: str, width: int | None) -> str:
+    """Every line of ``text`` wrapped to ``width`` columns (None: left as it is)."""
+    if width is None:
+        return text
+    return "\n".join(wrapped for line in text.split("\n") for wrapped in wrap_line(line, width))
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The terminal's width when ``stream`` is one (COLUMNS honoured), else None: piped output
+    keeps one line per passage for scripts."""
+    if not stream.isatty():
+        return None
+    return max(20, shutil.get_terminal_size().columns)

@@ -1,9 +1,9 @@
 """The answering core: articles in, exact cited passages out. Knows nothing of Discord."""
 
 from retrieval.analysis import Analyzer
-from retrieval.answer import DEFAULT_TOP_K, MAX_TOP_K, Answer, Answerer, Passage, Policy
+from retrieval.answer import DEFAULT_TOP_K, MAX_TOP_K, Answer, Answerer, Policy
 from retrieval.article import Article, ArticleMeta, Paragraph, ParagraphKind, Sentence, load_article
-from retrieval.corpus import Corpus, IndexSettings, load_corpus
+from retrieval.corpus import Corpus, IndexSettings
 from retrieval.errors import (
     ArticleError,
     EmptyIndexError,
@@ -12,6 +12,8 @@ from retrieval.errors import (
     SynonymsError,
 )
 from retrieval.index import BM25Index, BM25Parameters
+from retrieval.loading import load_corpus
+from retrieval.passages import Passage
 from retrieval.text import Span
 
 __all__ = [

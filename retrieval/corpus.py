@@ -7,22 +7,20 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import is_, not_
 from pathlib import Path
 
 import numpy as np
 
 from retrieval import cache
-from retrieval.analysis import Analyzer, Case, base_tokens, stem, word_terms
-from retrieval.article import Article, ParagraphKind, Sentence, load_article
-from retrieval.errors import ArticleError, SeedsFolderError
+from retrieval.analysis import Analyzer, base_tokens, stem, word_terms
+from retrieval.article import Article, ParagraphKind, Sentence
 from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
-from retrieval.synonyms import SYNONYMS_FILE_NAME, SynonymRule, load_synonyms
+from retrieval.lead_in import lead_in_block
+from retrieval.names import NameCounter
+from retrieval.synonyms import SynonymRule
 from retrieval.topics import article_topics
 from retrieval.typos import Speller
 
-ARTICLE_SUFFIX = ".txt"
 _CITATION = re.compile(r"(?:(.+):)?p(\d{1,6})s(\d{1,6})", re.IGNORECASE)
 _SPANS_CACHE_SIZE = 20_000
 _LEAD_IN_BLOCK = 8192
@@ -129,7 +127,7 @@ class Corpus:
         """One analysis pass over every sentence: index terms, names, the speller's words."""
         own = TermCountsBuilder()
         frequencies: Counter[str] = Counter()
-        names = _NameCounter()
+        names = NameCounter()
         for sentence in self.sentences:
             terms, cases, surface = self.analyzer.document_profile(sentence.text)
             own.add(terms)
@@ -194,7 +192,7 @@ class Corpus:
         # counts repeated for up to four readers) would peak at several times the result.
         width = max(len(vocabulary), 1)
         blocks = [
-            _lead_in_block(
+            lead_in_block(
                 own, starts, first, range(low, min(low + _LEAD_IN_BLOCK, n)), credits, width
             )
             for low in range(0, n, _LEAD_IN_BLOCK)
@@ -249,102 +247,3 @@ class Corpus:
         if after is not None and after.article_id != sentence.article_id:
             after = None
         return before, after
-
-
-def _lead_in_block(
-    own: TermCounts,
-    starts: np.ndarray,
-    first: np.ndarray,
-    readers: range,
-    credits: dict[int, list[int]],
-    width: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The lead-in (document, term) pairs of some consecutive readers, as sorted keys
-    (document * width + term) with their summed counts."""
-    reader_ids = np.arange(readers.start, readers.stop, dtype=np.int64)
-    spans = reader_ids - first[reader_ids]
-    sources = np.repeat(first[reader_ids], spans) + _ranks_within(spans)
-    rows_per_pair = starts[sources + 1] - starts[sources]
-    rows = np.repeat(starts[sources], rows_per_pair) + _ranks_within(rows_per_pair)
-    documents = np.repeat(np.repeat(reader_ids, spans), rows_per_pair)
-    terms, counts = own.terms[rows], own.counts[rows]
-    extra = [(i, term) for i in readers if i in credits for term in credits[i]]
-    if extra:
-        documents = np.concatenate((documents, [i for i, _t in extra]))
-        terms = np.concatenate((terms, [t for _i, t in extra]))
-        counts = np.concatenate((counts, np.ones(len(extra), dtype=np.int64)))
-    keys, inverse = np.unique(documents * width + terms, return_inverse=True)
-    summed = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.int64)
-    return keys, summed
-
-
-def _ranks_within(group_sizes: np.ndarray) -> np.ndarray:
-    """0, 1, ..., size-1 for each group, concatenated: [2, 3] gives [0, 1, 0, 1, 2]."""
-    total = int(group_sizes.sum())
-    group_starts = np.repeat(np.cumsum(group_sizes) - group_sizes, group_sizes)
-    ranks: np.ndarray = np.arange(total, dtype=np.int64) - group_starts
-    return ranks
-
-
-class _NameCounter:
-    """Counts how terms are written, to tell names (mostly capitalised) from other words."""
-
-    def __init__(self) -> None:
-        self.capitalised: Counter[str] = Counter()
-        self.seen: Counter[str] = Counter()
-        self.initial: set[str] = set()
-
-    def add(self, terms: Sequence[str], cases: Sequence[Case]) -> None:
-        """Count one sentence's terms (selected with itertools: no Python step per term)."""
-        initial = list(map(is_, cases, repeat(Case.INITIAL)))
-        # A sentence's first word is capitalised whatever it is: it counts only when the term
-        # never appears anywhere else.
-        self.initial.update(compress(terms, initial))
-        self.seen.update(compress(terms, map(not_, initial)))
-        self.capitalised.update(compress(terms, map(is_, cases, repeat(Case.CAPITALISED))))
-
-    def names(self) -> frozenset[str]:
-        """Terms capitalised in at least half their non-initial uses, or only ever initial."""
-        names = {t for t, n in self.seen.items() if self.capitalised[t] * 2 >= n}
-        return frozenset(names | {t for t in self.initial if t not in self.seen})
-
-
-def article_paths(folder: Path) -> list[Path]:
-    """The article files of a seeds folder, in name order."""
-    if not folder.exists():
-        raise SeedsFolderError(folder, "the seeds folder does not exist")
-    if not folder.is_dir():
-        raise SeedsFolderError(folder, "the seeds path is not a folder")
-    try:
-        paths = sorted(
-            p
-            for p in folder.iterdir()
-            if p.suffix == ARTICLE_SUFFIX
-            and p.name != SYNONYMS_FILE_NAME
-            and not p.name.startswith(".")
-        )
-    except OSError as error:
-        raise SeedsFolderError(
-            folder, f"cannot list the folder ({error.strerror or error})"
-        ) from None
-    if not paths:
-        raise SeedsFolderError(folder, f"the folder holds no article (*{ARTICLE_SUFFIX})")
-    return paths
-
-
-def load_corpus(
-    folder: Path, settings: IndexSettings | None = None, cache_dir: Path | None = None
-) -> Corpus:
-    """Load every article and the synonyms of a seeds folder; any bad file stops the load.
-    With ``cache_dir``, the analysis is read from (or written to) the on-disk cache there."""
-    articles = [load_article(path) for path in article_paths(folder)]
-    seen: dict[str, Path] = {}
-    for article in articles:
-        if article.id in seen:
-            raise ArticleError(
-                article.path,
-                f"its article id '{article.id}' is already used by {seen[article.id].name}",
-            )
-        seen[article.id] = article.path
-    rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
-    return Corpus(articles, rules, settings, cache_dir)

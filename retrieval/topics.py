@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 from retrieval.article import Article
 
@@ -49,3 +50,20 @@ def article_topics(article: Article) -> tuple[str, ...]:
     names = [n for n in counts if " " in n or n not in in_longer]
     names.sort(key=lambda n: (-counts[n], first_seen[n]))
     return tuple(names)
+
+
+def closest_topics(
+    topic_order: Sequence[str],
+    topics_by_term: Mapping[str, Sequence[int]],
+    terms: Iterable[str],
+    count: int,
+) -> tuple[str, ...]:
+    """Up to ``count`` topics, those sharing a term with the question first, then by rank."""
+    close = sorted({rank for term in terms for rank in topics_by_term.get(term, ())})
+    chosen = [topic_order[rank] for rank in close[:count]]
+    for topic in topic_order:
+        if len(chosen) >= count:
+            break
+        if topic not in chosen:
+            chosen.append(topic)
+    return tuple(chosen)

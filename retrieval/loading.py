@@ -1,0 +1,53 @@
+"""Loading a seeds folder: its article files and synonyms, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.article import load_article
+from retrieval.corpus import Corpus, IndexSettings
+from retrieval.errors import ArticleError, SeedsFolderError
+from retrieval.synonyms import SYNONYMS_FILE_NAME, load_synonyms
+
+ARTICLE_SUFFIX = ".txt"
+
+
+def article_paths(folder: Path) -> list[Path]:
+    """The article files of a seeds folder, in name order."""
+    if not folder.exists():
+        raise SeedsFolderError(folder, "the seeds folder does not exist")
+    if not folder.is_dir():
+        raise SeedsFolderError(folder, "the seeds path is not a folder")
+    try:
+        paths = sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix == ARTICLE_SUFFIX
+            and p.name != SYNONYMS_FILE_NAME
+            and not p.name.startswith(".")
+        )
+    except OSError as error:
+        raise SeedsFolderError(
+            folder, f"cannot list the folder ({error.strerror or error})"
+        ) from None
+    if not paths:
+        raise SeedsFolderError(folder, f"the folder holds no article (*{ARTICLE_SUFFIX})")
+    return paths
+
+
+def load_corpus(
+    folder: Path, settings: IndexSettings | None = None, cache_dir: Path | None = None
+) -> Corpus:
+    """Load every article and the synonyms of a seeds folder; any bad file stops the load.
+    With ``cache_dir``, the analysis is read from (or written to) the on-disk cache there."""
+    articles = [load_article(path) for path in article_paths(folder)]
+    seen: dict[str, Path] = {}
+    for article in articles:
+        if article.id in seen:
+            raise ArticleError(
+                article.path,
+                f"its article id '{article.id}' is already used by {seen[article.id].name}",
+            )
+        seen[article.id] = article.path
+    rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
+    return Corpus(articles, rules, settings, cache_dir)

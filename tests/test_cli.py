@@ -174,3 +174,29 @@ def test_index_cache_dir_keeps_the_analysis_between_runs(tmp_path: Path) -> None
     assert len(list(cache.glob("analysis-*.npz"))) == 1
     second = run("ask", "who opposed the coalition?", env={"INDEX_CACHE_DIR": str(cache)})
     assert second.stdout == first.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_an_empty_question_is_a_usage_error(question: str) -> None:
+    """ask "" prints a one-line usage hint and exits 2 instead of printing nothing."""
+    result = run("ask", question)
+    assert result.returncode == 2
+    assert "the question is empty" in result.stderr
+    assert result.stdout == ""
+
+
+def test_run_checks_the_token_before_loading_anything(tmp_path: Path) -> None:
+    """Without a token, run exits 2 even when the seeds folder is missing."""
+    result = run("run", "--seeds", str(tmp_path / "missing"), env={"DISCORD_TOKEN": ""})
+    assert result.returncode == 2
+    assert ".env.example" in result.stderr
+
+
+def test_a_missing_seeds_folder_from_dot_env_says_where_it_looked_and_why(tmp_path: Path) -> None:
+    """The error names the absolute folder and that SEEDS_DIR in .env pointed there."""
+    (tmp_path / ".env").write_text("SEEDS_DIR=nowhere\n", encoding="utf-8")
+    result = run("ask", "x", cwd=tmp_path)
+    assert result.returncode == 1
+    assert str(tmp_path.resolve() / "nowhere") in result.stderr
+    assert "SEEDS_DIR in" in result.stderr
+    assert ".env" in result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, seeds_origin
 from tests.conftest import ROOT
 
 
@@ -83,3 +83,26 @@ def test_every_setting_is_in_env_example_and_the_readme() -> None:
         variable = name.upper()
         assert f"\n{variable}=" in example, variable
         assert f"`{variable}`" in readme, variable
+
+
+def test_a_relative_seeds_dir_in_dot_env_is_read_from_that_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SEEDS_DIR=articles in .env means the articles folder beside the .env file."""
+    monkeypatch.delenv("SEEDS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("SEEDS_DIR=articles\n", "utf-8")
+    settings = load_settings()
+    assert settings.seeds_folder == tmp_path.resolve() / "articles"
+    assert "read relative to that file's folder" in seeds_origin()
+
+
+def test_without_seeds_dir_the_bundled_article_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No SEEDS_DIR anywhere (or an empty one): the bundled folder, wherever the package is."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEEDS_DIR", "")
+    settings = load_settings()
+    assert settings.seeds_dir is None
+    assert (settings.seeds_folder / "coalition-of-will.txt").is_file()

@@ -27,7 +27,7 @@ from retrieval.article import parse_article
 DEFAULT_SQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad" / "dev-v1.1.json"
 _BASELINE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _BASELINE_TOKEN = re.compile(r"\w+")
-RANKING_ONLY = Policy(min_coverage=0.0, min_matched_terms=0)
+RANKING_ONLY = Policy(refuse=False)
 # MRR is computed over the first 100 ranked sentences (a later rank adds under 0.01).
 RANK_DEPTH = 100
 

@@ -17,17 +17,17 @@ VARIANTS: dict[str, tuple[IndexSettings, Policy]] = {
     "k1=1.2": (IndexSettings(bm25=BM25Parameters(k1=1.2, b=0.5)), RANKING_ONLY),
     "no coverage in ranking": (
         IndexSettings(),
-        Policy(min_coverage=0, min_matched_terms=0, coverage_exponent=0),
+        Policy(refuse=False, coverage_exponent=0),
     ),
     "coverage exponent 1": (
         IndexSettings(),
-        Policy(min_coverage=0, min_matched_terms=0, coverage_exponent=1),
+        Policy(refuse=False, coverage_exponent=1),
     ),
     "no lead-in context": (
         IndexSettings(),
-        Policy(min_coverage=0, min_matched_terms=0, context_weight=0),
+        Policy(refuse=False, context_weight=0),
     ),
-    "no name boost": (IndexSettings(), Policy(min_coverage=0, min_matched_terms=0, name_boost=1.0)),
+    "no name boost": (IndexSettings(), Policy(refuse=False, name_boost=1.0)),
 }
 
 

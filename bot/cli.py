@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.exits import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from bot.library import load_library
 from bot.settings import Settings, SettingsError, load_settings, seeds_origin
 from bot.terminal import commands, console
-from retrieval import MAX_TOP_K, Answerer, RetrievalError, SeedsFolderError, load_corpus
+from bot.terminal.progress import progress_reporter
+from retrieval import MAX_TOP_K, Answerer, RetrievalError, SeedsFolderError
 
 DISCORD_COMMANDS = frozenset({"run", "sync"})
 
@@ -113,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # /reload and --watch re-read the folder the bot was started on.
     settings = settings.model_copy(update={"seeds_dir": seeds})
     try:
-        answerer = Answerer(load_corpus(seeds, cache_dir=settings.index_cache_dir))
+        corpus = load_library(
+            settings.semantic, seeds, settings.index_cache_dir, progress_reporter(sys.stderr)
+        )
+        answerer = Answerer(corpus)
         top_k = getattr(args, "top_k", None) or settings.top_k
         if wants_discord:
             return _discord(settings, answerer, args)

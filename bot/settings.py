@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     index_cache_dir: Path | None = Field(
         default=None, description="folder for the on-disk analysis cache; empty: no cache"
     )
+    semantic: bool = Field(
+        default=True,
+        description="re-rank and decide with sentence embeddings; off: BM25 only (small machines)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
     discord_api_url: str | None = Field(

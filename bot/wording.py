@@ -33,6 +33,14 @@ def nothing_relevant(answer: Answer) -> str:
     return text
 
 
+NOT_SURE = "The article may not answer this directly; the closest it says:"
+
+
+def caveat(answer: Answer) -> str | None:
+    """The line shown above passages the bot is not sure of, or None when it is."""
+    return None if answer.confident or not answer.found else NOT_SURE
+
+
 def corrections_note(answer: Answer) -> str | None:
     """A note on typos read as other words, or None."""
     if not answer.corrections:

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from retrieval.corpus import Corpus
-from retrieval.decision import CoverageRule
+from retrieval.decision import Decider, Verdict, bundled_decider
+from retrieval.linear import LinearModel
 from retrieval.matching import LOOP_POSTINGS, Weighting, best_matches
+from retrieval.ordering import bundled_ranker, order
 from retrieval.passages import Passage, build_passage
-from retrieval.question import analyse_question
+from retrieval.question import AnalysedQuestion, analyse_question
+from retrieval.signals import Candidate, FloatVector, question_vector
 from retrieval.topics import closest_topics
 
 DEFAULT_TOP_K = 3
@@ -21,21 +24,23 @@ TOPICS_SHOWN = 5
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """Tunable parts of the answer policy (measured in docs/quality.md)."""
+    """Tunable parts of the answer path (measured in docs/quality.md)."""
 
     context_weight: float = 0.5
     context_evidence: float = 0.5
-    min_coverage: float = 0.45
-    # Enough distinct words of a rambling question found together in one sentence also count.
-    min_matched_terms: int = 3
-    decision_depth: int = 3
     coverage_exponent: float = 2.0
     name_boost: float = 1.5
+    # BM25's best few are re-ordered; the embedding adds its own best few to them.
+    bm25_candidates: int = 20
+    semantic_candidates: int = 5
+    # False: every question gets passages (benchmarks of ranking alone); the confidence and
+    # the verdict are still computed.
+    refuse: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """The reply to one question; ``found`` is False when the article does not answer it."""
+    """The reply to one question: passages (empty when not found), and how sure the bot is."""
 
     question: str
     passages: tuple[Passage, ...]
@@ -44,28 +49,53 @@ class Answer:
     coverage: float = 0.0
     has_content_words: bool = True
     rest: tuple[Passage, ...] = field(default=(), repr=False)
+    # The calibrated probability that the first passage answers the question.
+    confidence: float = 0.0
+    verdict: Verdict = Verdict.NOT_FOUND
 
     @property
     def found(self) -> bool:
-        """True when at least one passage answers the question."""
+        """True when passages are shown (answered, or not sure)."""
         return bool(self.passages)
+
+    @property
+    def confident(self) -> bool:
+        """True when the bot answers without a caveat."""
+        return self.found and self.verdict is Verdict.ANSWERED
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything the answer path measured for one question (for training and for tests)."""
+
+    analysed: AnalysedQuestion
+    candidates: list[Candidate]  # in BM25's order, the embedding's additions last
+    cosine_max: float
+    ordered: list[Candidate]
+    logits: list[float]
+    signals: FloatVector | None  # QUESTION_FEATURES of the first passage; None: no candidate
 
 
 class Answerer:
     """Answers questions from a corpus with exact, cited sentences."""
 
     def __init__(
-        self, corpus: Corpus, policy: Policy | None = None, loop_postings: int = LOOP_POSTINGS
+        self,
+        corpus: Corpus,
+        policy: Policy | None = None,
+        loop_postings: int = LOOP_POSTINGS,
+        ranker: LinearModel | None = None,
+        decider: Decider | None = None,
     ) -> None:
         self.corpus = corpus
         self.policy = policy or Policy()
         self.loop_postings = loop_postings  # tests set it to force one way of scoring
+        semantic = corpus.vectors is not None
+        self.ranker = ranker if ranker is not None else bundled_ranker(semantic)
+        self.decider = decider if decider is not None else bundled_decider(semantic)
         self._masks: dict[frozenset[str], np.ndarray] = {}
         self._weighting = Weighting(
             self.policy.context_weight, self.policy.context_evidence, self.policy.coverage_exponent
-        )
-        self._rule = CoverageRule(
-            self.policy.min_coverage, self.policy.min_matched_terms, self.policy.decision_depth
         )
 
     def _in_articles(self, articles: Collection[str]) -> np.ndarray:
@@ -78,6 +108,56 @@ class Answerer:
             self._masks[key] = mask
         return mask
 
+    def trace(
+        self, question: str, wanted: int = DEFAULT_TOP_K, articles: Collection[str] = ()
+    ) -> Trace:
+        """Analyse, find and order the candidates of ``question``, and measure its signals."""
+        corpus = self.corpus
+        analysed = analyse_question(corpus, question)
+        inside = self._in_articles(articles) if articles else None
+        cosines: np.ndarray | None = None
+        cosine_max = 0.0
+        if corpus.vectors is not None and corpus.encoder is not None and analysed.terms:
+            cosines = corpus.vectors @ corpus.encoder.encode(analysed.text)
+            if inside is not None:
+                cosines = np.where(inside, cosines, -1.0)
+            cosine_max = float(cosines.max())
+        candidates: list[Candidate] = []
+        if analysed.terms:
+            matches = best_matches(
+                corpus.own,
+                corpus.context,
+                analysed.query_terms(corpus, self.policy.name_boost),
+                self._weighting,
+                max(wanted, self.policy.bm25_candidates),
+                inside,
+                self.loop_postings,
+            )
+            candidates = [
+                Candidate(
+                    m.document,
+                    m.key,
+                    m.coverage,
+                    m.matched,
+                    float(cosines[m.document]) if cosines is not None else 0.0,
+                    True,
+                )
+                for m in matches
+            ]
+        if cosines is not None and self.policy.semantic_candidates:
+            seen = {c.document for c in candidates}
+            best = np.argsort(-cosines, kind="stable")[
+                : self.policy.semantic_candidates + len(seen)
+            ]
+            extra = [int(d) for d in best if int(d) not in seen and cosines[d] > -1.0]
+            for document in extra[: self.policy.semantic_candidates]:
+                candidates.append(Candidate(document, 0.0, 0.0, 0, float(cosines[document]), False))
+        ordered, logits = order(self.ranker, candidates, len(analysed.terms), cosine_max)
+        signals = (
+            question_vector(corpus, analysed, ordered[0], logits, cosine_max) if ordered else None
+        )
+        return Trace(analysed, candidates, cosine_max, ordered, logits, signals)
+
     def ask(
         self,
         question: str,
@@ -89,33 +169,26 @@ class Answerer:
         ranked passages for paging (built only when asked for: each costs a little).
         ``articles`` limits the answer to those article ids (empty: every article)."""
         top_k = max(1, min(top_k, MAX_TOP_K))
-        corpus = self.corpus
-        analysed = analyse_question(corpus, question)
+        traced = self.trace(question, top_k + pool, articles)
+        analysed = traced.analysed
         terms, corrections = analysed.terms, analysed.corrections
         if not terms:
             return Answer(
                 question, (), self._topics(terms), corrections, 0.0, has_content_words=False
             )
-        # The decision looks at the top few whatever top_k is, so every top_k decides alike.
-        wanted = max(top_k + pool, self.policy.decision_depth)
-        ranked = best_matches(
-            corpus.own,
-            corpus.context,
-            analysed.query_terms(corpus, self.policy.name_boost),
-            self._weighting,
-            wanted,
-            self._in_articles(articles) if articles else None,
-            self.loop_postings,
-        )
-        if not ranked:
+        if traced.signals is None:
             return Answer(question, (), self._topics(terms), corrections, 0.0)
-        best = max(m.coverage for m in ranked[: self.policy.decision_depth])
-        if not self._rule.answers(ranked):
-            return Answer(question, (), self._topics(terms), corrections, best)
+        best = max(c.coverage for c in traced.ordered[:3])
+        confidence = self.decider.confidence(traced.signals)
+        verdict = self.decider.verdict(confidence)
+        if verdict is Verdict.NOT_FOUND and self.policy.refuse:
+            return Answer(
+                question, (), self._topics(terms), corrections, best, confidence=confidence
+            )
         wanted_terms = set(terms)
         passages = [
-            build_passage(corpus, m.document, m.key, m.coverage, wanted_terms)
-            for m in ranked[: top_k + pool]
+            build_passage(self.corpus, c.document, logit, c.coverage, wanted_terms)
+            for c, logit in zip(traced.ordered[: top_k + pool], traced.logits, strict=False)
         ]
         return Answer(
             question,
@@ -124,6 +197,8 @@ class Answerer:
             corrections,
             best,
             rest=tuple(passages[top_k:]),
+            confidence=confidence,
+            verdict=verdict if verdict is not Verdict.NOT_FOUND else Verdict.NOT_SURE,
         )
 
     def _topics(self, terms: tuple[str, ...]) -> tuple[str, ...]:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from retrieval import cache
+from retrieval import cache, lexicon
 from retrieval.analysis import Analyzer, base_tokens, stem, word_terms
 from retrieval.article import Article, ParagraphKind, Sentence
 from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
 from retrieval.lead_in import lead_in_block
 from retrieval.names import NameCounter
+from retrieval.semantic import Encoder, FloatMatrix, sentence_vectors
 from retrieval.synonyms import SynonymRule
 from retrieval.topics import article_topics
 from retrieval.typos import Speller
@@ -27,6 +28,10 @@ _LEAD_IN_BLOCK = 8192
 # A small corpus finds every sentence's term spans up front (tens of microseconds and about
 # 2 KB a sentence), so even a first answer spends nothing on analysing its passages.
 _SPANS_PRELOADED_UP_TO = 2_000
+
+
+# progress(stage, done, total): long loads report how far they are.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ class Corpus:
         rules: Sequence[SynonymRule] = (),
         settings: IndexSettings | None = None,
         cache_dir: Path | None = None,
+        encoder: Encoder | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.settings = settings or IndexSettings()
         self.articles: tuple[Article, ...] = tuple(articles)
@@ -98,6 +105,14 @@ class Corpus:
             for term in set(self.analyzer.document_terms(topic)):
                 self.topics_by_term.setdefault(term, []).append(rank)
         self._term_spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        self._countries: dict[str, set[str]] = {}
+        # Sentence embeddings, one row per sentence, when a semantic model is given.
+        self.encoder = encoder
+        self.vectors: FloatMatrix | None = None
+        if encoder is not None:
+            texts = [s.text for s in self.sentences]
+            report = (lambda done, total: progress("encoding", done, total)) if progress else None
+            self.vectors = sentence_vectors(encoder, texts, cache_dir, report)
         if len(self.sentences) <= _SPANS_PRELOADED_UP_TO:
             for position in range(len(self.sentences)):
                 self.term_spans(position)
@@ -207,6 +222,19 @@ class Corpus:
             return bool(terms) and all(term in self.own for term in terms)
         tokens = base_tokens(word)
         return bool(tokens) and all(t.term in self.own for t in tokens)
+
+    def countries(self, article_id: str) -> set[str]:
+        """The country names an article writes (folded), for questions about others."""
+        found = self._countries.get(article_id)
+        if found is None:
+            article = self.article(article_id)
+            text = (
+                ""
+                if article is None
+                else article.headline + " " + " ".join(s.text for s in article.sentences)
+            )
+            found = self._countries[article_id] = lexicon.countries_in(text)
+        return found
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, if loaded."""

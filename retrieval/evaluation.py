@@ -94,6 +94,13 @@ class Outcome:
     refused: bool
     rank: int | None  # 1-based rank of the first gold passage within the top 10
     top_length: int | None
+    confidence: float = 0.0
+    confident: bool = False
+
+    @property
+    def top_right(self) -> bool:
+        """The first passage answers the question (never, for an unanswerable one)."""
+        return self.question.answerable and self.rank == 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +115,22 @@ class Scores:
     refused_answerable: float
     refused_unanswerable: float
     mean_top_length: float
+    answered_right: float = 0.0  # answerable: confident, and the first passage answers
+    not_sure_answerable: float = 0.0
+    not_sure_unanswerable: float = 0.0
+    confident_unanswerable: float = 0.0  # unanswerable answered without a caveat
+    ece: float = 0.0  # expected calibration error over ten confidence bins
+    brier: float = 0.0
 
     def as_dict(self) -> dict[str, float | int]:
         """The scores as a JSON-ready mapping."""
         return {
+            "answered_right": round(self.answered_right, 4),
+            "not_sure_answerable": round(self.not_sure_answerable, 4),
+            "not_sure_unanswerable": round(self.not_sure_unanswerable, 4),
+            "confident_unanswerable": round(self.confident_unanswerable, 4),
+            "ece": round(self.ece, 4),
+            "brier": round(self.brier, 4),
             "answerable": self.answerable,
             "unanswerable": self.unanswerable,
             "p@1": round(self.p_at_1, 4),
@@ -127,11 +146,9 @@ def judge(question: EvalQuestion, answer: Answer) -> Outcome:
     """Rank of the first gold passage in the answer (and the passages held back)."""
     ranked = [*answer.passages, *answer.rest][:RANKED_DEPTH]
     golds = [gold_pattern(g) for g in question.gold]
-    rank = next(
-        (i for i, p in enumerate(ranked, start=1) if passage_matches(p.sentence.text, golds)), None
-    )
-    top = len(answer.passages[0].sentence.text) if answer.passages else None
-    return Outcome(question, not answer.found, rank, top)
+    rank = next((i for i, p in enumerate(ranked, start=1) if passage_matches(p.text, golds)), None)
+    top = len(answer.passages[0].text) if answer.passages else None
+    return Outcome(question, not answer.found, rank, top, answer.confidence, answer.confident)
 
 
 def evaluate(
@@ -159,7 +176,38 @@ def score(outcomes: Sequence[Outcome]) -> Scores:
         refused_answerable=sum(o.refused for o in answerable) / n,
         refused_unanswerable=sum(o.refused for o in unanswerable) / max(len(unanswerable), 1),
         mean_top_length=sum(lengths) / len(lengths) if lengths else 0.0,
+        answered_right=sum(o.confident and o.rank == 1 for o in answerable) / n,
+        not_sure_answerable=sum(not o.refused and not o.confident for o in answerable) / n,
+        not_sure_unanswerable=sum(not o.refused and not o.confident for o in unanswerable)
+        / max(len(unanswerable), 1),
+        confident_unanswerable=sum(o.confident for o in unanswerable) / max(len(unanswerable), 1),
+        ece=expected_calibration_error(outcomes),
+        brier=sum((o.confidence - o.top_right) ** 2 for o in outcomes) / max(len(outcomes), 1),
     )
+
+
+CALIBRATION_BINS = 10
+
+
+def reliability(outcomes: Sequence[Outcome]) -> list[tuple[float, float, float, int]]:
+    """Per confidence bin with questions: (low edge, mean confidence, share right, count)."""
+    rows: list[tuple[float, float, float, int]] = []
+    for b in range(CALIBRATION_BINS):
+        low, high = b / CALIBRATION_BINS, (b + 1) / CALIBRATION_BINS
+        inside = [
+            o for o in outcomes if low <= o.confidence < high or (b == 9 and o.confidence == 1.0)
+        ]
+        if inside:
+            mean = sum(o.confidence for o in inside) / len(inside)
+            right = sum(o.top_right for o in inside) / len(inside)
+            rows.append((low, mean, right, len(inside)))
+    return rows
+
+
+def expected_calibration_error(outcomes: Sequence[Outcome]) -> float:
+    """The count-weighted gap between confidence and the share of first passages that answer."""
+    total = max(len(outcomes), 1)
+    return sum(abs(mean - right) * n for _low, mean, right, n in reliability(outcomes)) / total
 
 
 def score_by_kind(outcomes: Sequence[Outcome]) -> dict[str, Scores]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.article import load_article
-from retrieval.corpus import Corpus, IndexSettings
+from retrieval.corpus import Corpus, IndexSettings, Progress
 from retrieval.errors import ArticleError, SeedsFolderError
+from retrieval.semantic import Encoder
 from retrieval.synonyms import SYNONYMS_FILE_NAME, load_synonyms
 
 ARTICLE_SUFFIX = ".txt"
@@ -36,10 +37,16 @@ def article_paths(folder: Path) -> list[Path]:
 
 
 def load_corpus(
-    folder: Path, settings: IndexSettings | None = None, cache_dir: Path | None = None
+    folder: Path,
+    settings: IndexSettings | None = None,
+    cache_dir: Path | None = None,
+    encoder: Encoder | None = None,
+    progress: Progress | None = None,
 ) -> Corpus:
     """Load every article and the synonyms of a seeds folder; any bad file stops the load.
-    With ``cache_dir``, the analysis is read from (or written to) the on-disk cache there."""
+    With ``cache_dir``, the analysis (and the sentence vectors) are read from, or written to,
+    the on-disk cache there; with ``encoder``, every sentence is embedded for semantic
+    matching."""
     articles = [load_article(path) for path in article_paths(folder)]
     seen: dict[str, Path] = {}
     for article in articles:
@@ -50,4 +57,4 @@ def load_corpus(
             )
         seen[article.id] = article.path
     rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
-    return Corpus(articles, rules, settings, cache_dir)
+    return Corpus(articles, rules, settings, cache_dir, encoder, progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set
 from dataclasses import dataclass
 
@@ -21,11 +22,20 @@ class Passage:
     before: Sentence | None
     after: Sentence | None
     coverage: float
+    # The sentence before, quoted with this one when this one leans on it ("He said...");
+    # ``lead_text`` is the source text from the lead's start to this sentence's start.
+    lead: Sentence | None = None
+    lead_text: str = ""
+
+    @property
+    def text(self) -> str:
+        """What is quoted: the exact source text of the lead (if any) and the sentence."""
+        return self.lead_text + self.sentence.text
 
     def segments(self) -> tuple[tuple[str, bool], ...]:
-        """The sentence's exact text in order, as (piece, is a matched word) pairs."""
+        """The quoted text in order, as (piece, is a matched word) pairs."""
         text = self.sentence.text
-        pieces: list[tuple[str, bool]] = []
+        pieces: list[tuple[str, bool]] = [(self.lead_text, False)] if self.lead_text else []
         cursor = 0
         for span in self.highlights:
             if cursor < span.start:
@@ -60,11 +70,42 @@ def highlights(
     return tuple(matched), tuple(Span(start, end) for start, end in merged)
 
 
+# A sentence opening with one of these leans on the one before it for who or what it means.
+_ANAPHORS = frozenset(
+    "he she they it this these that those his her their its such there both".split()
+)
+_OPENING = re.compile(r"\W*(\w+)(?:\s+(\w+))?")
+# A joined passage stays readable: longer pairs quote the sentence alone.
+MAX_JOINED_CHARS = 360
+
+
+def leans_on_previous(sentence: Sentence, previous: Sentence | None) -> bool:
+    """True when ``sentence`` opens with a pronoun ("He stressed...") or with "The" and a word
+    of the sentence before ("The official explained..." after "A UK government official said"),
+    and that sentence is in the same paragraph."""
+    if previous is None or previous.paragraph != sentence.paragraph:
+        return False
+    opening = _OPENING.match(sentence.text)
+    if opening is None:
+        return False
+    first = opening[1].casefold()
+    if first in _ANAPHORS:
+        return True
+    second = (opening[2] or "").casefold()
+    return first == "the" and len(second) > 3 and second in previous.text.casefold()
+
+
 def build_passage(
     corpus: Corpus, doc: int, score: float, coverage: float, terms: Set[str]
 ) -> Passage:
-    """The passage for the sentence at corpus position ``doc``."""
+    """The passage for the sentence at corpus position ``doc``, with the sentence before it
+    when it leans on that one and the two fit in MAX_JOINED_CHARS."""
     sentence = corpus.sentences[doc]
     matched, spans = highlights(corpus.term_spans(doc), terms, sentence.text)
     before, after = corpus.neighbours(sentence)
-    return Passage(sentence, score, matched, spans, before, after, coverage)
+    lead, lead_text = None, ""
+    if before is not None and leans_on_previous(sentence, before):
+        article = corpus.article(sentence.article_id)
+        if article is not None and sentence.end - before.start <= MAX_JOINED_CHARS:
+            lead, lead_text = before, article.text[before.start : sentence.start]
+    return Passage(sentence, score, matched, spans, before, after, coverage, lead, lead_text)

@@ -19,6 +19,8 @@ class AnalysedQuestion:
     text: str
     terms: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]
+    # For each term, the question's words it was read from (for frequency and name checks).
+    surfaces: tuple[str, ...] = ()
 
     def query_terms(self, corpus: Corpus, name_boost: float) -> QueryTerms:
         """The terms with their weight as evidence (how specific each is) and score boost."""
@@ -46,5 +48,9 @@ def analyse_question(corpus: Corpus, question: str) -> AnalysedQuestion:
     text = clean_question(question)[:MAX_QUESTION_CHARS]
     speller = _RecordingSpeller(corpus)
     query = corpus.analyzer.query(text, speller)
-    terms = tuple(dict.fromkeys(t.term for t in query))
-    return AnalysedQuestion(text, terms, tuple(speller.corrections.items()))
+    first: dict[str, str] = {}
+    for token in query:
+        first.setdefault(token.term, text[token.start : token.end])
+    return AnalysedQuestion(
+        text, tuple(first), tuple(speller.corrections.items()), tuple(first.values())
+    )

@@ -17,10 +17,11 @@ from bot.discord.guards import Cooldown, retry_message
 from bot.discord.live_views import LiveViews
 from bot.discord.replies import tell_privately
 from bot.discord.watch import Signature, folder_signature
+from bot.library import load_library
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.server_config import ServerConfigs
-from retrieval import Answer, Answerer, RetrievalError, load_corpus
+from retrieval import Answer, Answerer, RetrievalError
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class ArticleBotBase(commands.Bot):
             folder = self.settings.seeds_folder
             try:
                 corpus = await asyncio.to_thread(
-                    load_corpus, folder, None, self.settings.index_cache_dir
+                    load_library, self.settings.semantic, folder, self.settings.index_cache_dir
                 )
             except RetrievalError as error:
                 log.warning("reload refused, still serving the old articles: %s", error)

@@ -14,6 +14,8 @@ from retrieval import Answer, Article, Corpus, Passage, Sentence
 
 ANSWER_COLOUR = discord.Colour.blurple()
 NOTHING_COLOUR = discord.Colour.light_grey()
+# Passages shown under "the article may not answer this directly".
+UNSURE_COLOUR = discord.Colour.gold()
 NO_MENTIONS = discord.AllowedMentions.none()
 CANNOT_POST_THERE = "I may not post in that channel, so here is your answer privately."
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]<>])")
@@ -44,7 +46,7 @@ def highlighted_quote(passage: Passage, limit: int) -> str:
     rendered = "> " + _join_words(passage)
     if len(rendered) <= limit:
         return rendered
-    return "> " + limits.truncate(neutral(passage.sentence.text), limit - 2)
+    return "> " + limits.truncate(neutral(passage.text), limit - 2)
 
 
 def _join_words(passage: Passage) -> str:
@@ -96,10 +98,17 @@ def answer_embed(
             neutral(wording.nothing_relevant(answer)), limits.EMBED_DESCRIPTION
         )
         return embed
-    embed = discord.Embed(title=title, colour=ANSWER_COLOUR)
-    note = wording.corrections_note(answer)
-    if note:
-        embed.description = limits.truncate(neutral(note), limits.EMBED_DESCRIPTION)
+    embed = discord.Embed(title=title, colour=ANSWER_COLOUR if answer.confident else UNSURE_COLOUR)
+    lines = [
+        line
+        for line in (
+            wording.corrections_note(answer),
+            wording.caveat(answer) if first_index == 1 else None,
+        )
+        if line
+    ]
+    if lines:
+        embed.description = limits.truncate(neutral("\n".join(lines)), limits.EMBED_DESCRIPTION)
     footer = _footer(corpus, shown)
     budget = limits.EMBED_TOTAL - len(title) - len(embed.description or "") - len(footer or "")
     per_field = max(64, budget // len(shown))

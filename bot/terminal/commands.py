@@ -81,28 +81,62 @@ def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
 
 def evaluate(answerer: Answerer, args: argparse.Namespace) -> int:
     """`article-bot eval FILE`: scores on a question file, as a table or JSON."""
-    from retrieval.evaluation import evaluate, read_questions, score, score_by_kind
+    from retrieval.evaluation import evaluate, read_questions, reliability, score, score_by_kind
 
     questions = read_questions(args.questions)
     outcomes = evaluate(answerer, questions)
     overall = score(outcomes)
     kinds = score_by_kind(outcomes)
     if args.json:
-        report = {"overall": overall.as_dict(), "kinds": {k: v.as_dict() for k, v in kinds.items()}}
+        report = {
+            "overall": overall.as_dict(),
+            "kinds": {k: v.as_dict() for k, v in kinds.items()},
+            "reliability": [
+                {"from": low, "mean_confidence": round(mean, 4), "right": round(right, 4), "n": n}
+                for low, mean, right, n in reliability(outcomes)
+            ],
+        }
         print(json.dumps(report))
         return EXIT_OK
-    print(f"{'kind':<14}{'n':>5}{'P@1':>8}{'R@3':>8}{'MRR@10':>8}{'refused':>9}{'top len':>9}")
+    print(
+        f"{'kind':<22}{'n':>5}{'P@1':>7}{'R@3':>7}{'MRR':>7}{'right':>7}{'unsure':>7}"
+        f"{'refused':>8}{'conf.':>7}{'len':>6}"
+    )
     for name, scores in [("overall", overall), *kinds.items()]:
         n = scores.answerable + scores.unanswerable
-        refused = scores.refused_answerable if scores.answerable else scores.refused_unanswerable
+        if scores.answerable:
+            right, unsure = f"{scores.answered_right:.3f}", f"{scores.not_sure_answerable:.3f}"
+            refused, confident = f"{scores.refused_answerable:.3f}", ""
+        else:
+            right, unsure = "", f"{scores.not_sure_unanswerable:.3f}"
+            refused, confident = (
+                f"{scores.refused_unanswerable:.3f}",
+                f"{scores.confident_unanswerable:.3f}",
+            )
+        ranks = (
+            f"{scores.p_at_1:>7.3f}{scores.r_at_3:>7.3f}{scores.mrr_at_10:>7.3f}"
+            if scores.answerable
+            else f"{'':>21}"
+        )
         print(
-            f"{name:<14}{n:>5}{scores.p_at_1:>8.3f}{scores.r_at_3:>8.3f}{scores.mrr_at_10:>8.3f}"
-            f"{refused:>9.3f}{scores.mean_top_length:>9.1f}"
+            f"{name[:21]:<22}{n:>5}{ranks}{right:>7}{unsure:>7}{refused:>8}{confident:>7}"
+            f"{scores.mean_top_length:>6.0f}"
         )
     print(
-        f"answerable refused: {overall.refused_answerable:.3f} (lower is better); "
-        f"unanswerable refused: {overall.refused_unanswerable:.3f} (higher is better)"
+        f"answerable ({overall.answerable}): answered confidently and right "
+        f"{overall.answered_right:.3f}, not sure {overall.not_sure_answerable:.3f}, "
+        f"refused {overall.refused_answerable:.3f}"
     )
+    print(
+        f"unanswerable ({overall.unanswerable}): refused {overall.refused_unanswerable:.3f}, "
+        f"not sure {overall.not_sure_unanswerable:.3f}, answered confidently "
+        f"{overall.confident_unanswerable:.3f}"
+    )
+    print(f"calibration: ECE {overall.ece:.3f}, Brier {overall.brier:.3f}")
+    for low, mean, right, n in reliability(outcomes):
+        print(
+            f"  confidence {low:.1f}-{low + 0.1:.1f}: n={n:<4} mean {mean:.3f}  right {right:.3f}"
+        )
     return EXIT_OK
 
 

@@ -23,7 +23,7 @@ RESET = "\x1b[0m"
 def highlight(passage: Passage, color: bool) -> str:
     """The passage's exact text, its matched words in bold yellow when color is on."""
     if not color:
-        return passage.sentence.text
+        return passage.text
     return "".join(
         f"{BOLD}{YELLOW}{piece}{RESET}" if matched else piece
         for piece, matched in passage.segments()
@@ -42,6 +42,9 @@ def render_answer(
     if not answer.found:
         lines.append(wording.nothing_relevant(answer))
         return "\n".join(lines)
+    caveat = wording.caveat(answer)
+    if caveat and first_number == 1:
+        lines.append(caveat)
     for index, passage in enumerate(answer.passages, start=first_number):
         sentence = passage.sentence
         lines.append(f"{index}. “{highlight(passage, color)}”")
@@ -87,17 +90,33 @@ def answer_json(answer: Answer, corpus: Corpus) -> dict[str, Any]:
         article = corpus.article(sentence.article_id)
         passages.append(
             {
-                "text": sentence.text,
+                "text": passage.text,
                 "score": round(passage.score, 6),
                 "citation": {
                     "article": sentence.article_id,
                     "title": article.title if article is not None else sentence.article_id,
                     "paragraph": sentence.paragraph,
                     "sentence": sentence.number,
+                    **(
+                        {
+                            "from": {
+                                "paragraph": passage.lead.paragraph,
+                                "sentence": passage.lead.number,
+                            }
+                        }
+                        if passage.lead is not None
+                        else {}
+                    ),
                 },
             }
         )
-    return {"question": answer.question, "passages": passages}
+    return {
+        "question": answer.question,
+        "passages": passages,
+        "confident": answer.confident,
+        "confidence": round(answer.confidence, 4),
+        "answer": answer.verdict.value if answer.found else "not_found",
+    }
 
 
 def answer_json_line(answer: Answer, corpus: Corpus) -> str:

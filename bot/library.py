@@ -1,0 +1,18 @@
+"""Loading the articles as the settings say: the folder, the analysis cache, semantic or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval import Corpus, load_corpus
+from retrieval.corpus import Progress
+from retrieval.semantic import default_encoder
+
+
+def load_library(
+    semantic: bool, folder: Path, cache_dir: Path | None, progress: Progress | None = None
+) -> Corpus:
+    """Every article of ``folder``; with ``semantic``, each sentence embedded (the
+    vectors cached in ``cache_dir`` when set, the int8 model in the user's cache folder)."""
+    encoder = default_encoder(cache_dir) if semantic else None
+    return load_corpus(folder, cache_dir=cache_dir, encoder=encoder, progress=progress)

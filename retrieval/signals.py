@@ -1,0 +1,164 @@
+"""The signals the learned models read: per candidate sentence for ordering, per question for the
+decision. Each is general (no word list of one article); the models' weights say how much each
+counts (retrieval/models/, trained by benchmarks/train_models.py)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval import lexicon
+from retrieval.corpus import Corpus
+from retrieval.question import AnalysedQuestion
+from retrieval.text import fold
+
+FloatVector = npt.NDArray[np.float64]
+
+CANDIDATE_FEATURES = (
+    "log_key",  # log(1 + BM25 key): BM25 of both fields times coverage squared
+    "key_share",  # the key over the best key of the question's candidates
+    "coverage",  # weighted share of the question's terms the sentence (or its lead-in) holds
+    "matched_share",  # distinct question terms in the sentence itself, over the question's
+    "cosine",  # sentence-embedding similarity of question and sentence
+    "cosine_gap",  # the cosine less the best cosine of any sentence
+    "from_bm25",  # 1 when BM25 found it, 0 when only the embedding did
+)
+QUESTION_FEATURES = (
+    "top_logit",  # the ordering model's score of the first passage
+    "margin",  # how far ahead of the second passage it is
+    "coverage",
+    "matched_share",
+    "cosine",
+    "cosine_max",
+    "log_key",
+    "unknown_share",  # share of the question's terms the articles never use
+    "unknown_rarity",  # how rare in general English those unknown words are (summed)
+    "country_miss",  # countries named in the question that the article never names
+    "type_miss",  # "how many" without a number, "when" without a date, "who" without a name
+    "log_terms",  # log of the question's distinct terms
+)
+
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half|several)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    r"tomorrow|week|month|year|day|night|morning|evening|century|decade|since|until|after|"
+    r"before|later|earlier|ago|recently|soon)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_ASKS_NUMBER = re.compile(
+    r"\bhow (?:many|much|big|large|long|old|far|often)\b|\bwhat (?:percentage|share|number|"
+    r"amount|size)\b",
+    re.IGNORECASE,
+)
+_ASKS_DATE = re.compile(r"^\W*when\b|\bwhat (?:time|date|year|day|month)\b", re.IGNORECASE)
+_ASKS_NAME = re.compile(
+    r"^\W*(?:who|whom|whose)\b|\bwhat(?:'s| is) (?:the |his |her )?name\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One sentence a question may be answered by, with what was measured of it."""
+
+    document: int
+    key: float
+    coverage: float
+    matched: int
+    cosine: float
+    from_bm25: bool
+
+
+def candidate_matrix(
+    candidates: Sequence[Candidate], terms: int, cosine_max: float
+) -> npt.NDArray[np.float64]:
+    """One row of CANDIDATE_FEATURES per candidate."""
+    best_key = max((c.key for c in candidates), default=0.0) or 1.0
+    rows = [
+        (
+            math.log1p(c.key),
+            c.key / best_key,
+            c.coverage,
+            c.matched / max(terms, 1),
+            c.cosine,
+            c.cosine - cosine_max,
+            1.0 if c.from_bm25 else 0.0,
+        )
+        for c in candidates
+    ]
+    return np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(CANDIDATE_FEATURES))
+
+
+def type_miss(question: str, sentence: str) -> float:
+    """1 when the question asks for a kind of thing (a number, a date, a name) that the
+    sentence does not hold beyond the question's own words."""
+    asked = {fold(w) for w in _WORD.findall(question)}
+    words = _WORD.findall(sentence)
+    rest = " ".join(w for w in words if fold(w) not in asked)
+    if _ASKS_NUMBER.search(question):
+        return 0.0 if _NUMBER.search(rest) else 1.0
+    if _ASKS_DATE.search(question):
+        return 0.0 if _DATE.search(rest) else 1.0
+    if _ASKS_NAME.search(question):
+        names = [w for w in words[1:] if w[:1].isupper() and fold(w) not in asked]
+        return 0.0 if names else 1.0
+    return 0.0
+
+
+def unknown_words(corpus: Corpus, question: AnalysedQuestion) -> list[str]:
+    """The question's words whose terms the articles never use (after typo correction)."""
+    unknown: list[str] = []
+    for term, surface in zip(question.terms, question.surfaces, strict=True):
+        if term not in corpus.own and (corpus.context is None or term not in corpus.context):
+            unknown.append(surface)
+    return unknown
+
+
+def country_misses(corpus: Corpus, question: str, article_ids: Sequence[str]) -> int:
+    """Countries the question names that none of the answering articles names."""
+    named = lexicon.countries_in(question)
+    if not named:
+        return 0
+    known: set[str] = set()
+    for article_id in article_ids:
+        known |= corpus.countries(article_id)
+    return len(named - known)
+
+
+def question_vector(
+    corpus: Corpus,
+    question: AnalysedQuestion,
+    top: Candidate,
+    logits: Sequence[float],
+    cosine_max: float,
+) -> FloatVector:
+    """QUESTION_FEATURES for a question whose ordered candidates score ``logits``."""
+    terms = len(question.terms)
+    unknown = unknown_words(corpus, question)
+    sentence = corpus.sentences[top.document]
+    second = logits[1] if len(logits) > 1 else logits[0] - 4.0
+    values = (
+        logits[0],
+        logits[0] - second,
+        top.coverage,
+        top.matched / max(terms, 1),
+        top.cosine,
+        cosine_max,
+        math.log1p(top.key),
+        len(unknown) / max(terms, 1),
+        sum(lexicon.rarity(word) for word in unknown),
+        float(country_misses(corpus, question.text, [sentence.article_id])),
+        type_miss(question.text, sentence.text),
+        math.log(max(terms, 1)),
+    )
+    return np.asarray(values, dtype=np.float64)

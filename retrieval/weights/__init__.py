@@ -1,0 +1,1 @@
+"""The learned models' weights and thresholds, as JSON written by benchmarks/train_models.py."""

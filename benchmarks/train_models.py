@@ -16,8 +16,9 @@ The ordering model is a logistic regression of "this candidate holds the answer"
 CANDIDATE_FEATURES; the decision is a logistic regression of "the first passage holds the
 answer" over QUESTION_FEATURES, for answerable and unanswerable questions alike, so its
 output is the probability the issue asks for. Thresholds are chosen on the training data:
-`shown_at` keeps at most 3% of answerable questions from being refused, `confident_at` keeps
-at most 10% of unanswerable ones from a confident answer. --write saves retrieval/weights/.
+`shown_at` keeps at most 3% of answerable questions from being refused; `confident_at`
+balances confident right answers against confident answers to unanswerable questions on the
+article questions (see thresholds()). --write saves retrieval/weights/.
 """
 
 from __future__ import annotations
@@ -184,19 +185,36 @@ def measure(items: Sequence[Item], ranker: LinearModel) -> list[Measured]:
 
 
 def thresholds(measured: Sequence[Measured], p: np.ndarray) -> tuple[float, float]:
-    """shown_at: refuse at most 3% of answerable; confident_at: at most 10% of unanswerable
-    answered confidently (weighted as in training)."""
+    """shown_at: at most 3% of answerable questions refused (all training data, weighted).
+    confident_at: on the article questions (the ones written as Discord users write), the
+    threshold that maximises answered-confidently-and-right plus unanswerable-not-confident:
+    a wrong confident answer and a right answer under a caveat weigh alike."""
     answerable = np.array([m.item.answerable for m in measured])
     w = np.array([m.item.weight for m in measured])
     a_p, a_w = p[answerable], w[answerable]
-    u_p, u_w = p[~answerable], w[~answerable]
     order = np.argsort(a_p)
     cumulative = np.cumsum(a_w[order]) / a_w.sum()
     shown_at = float(a_p[order][np.searchsorted(cumulative, 0.03)])
-    order = np.argsort(-u_p)
-    cumulative = np.cumsum(u_w[order]) / u_w.sum()
-    confident_at = float(u_p[order][np.searchsorted(cumulative, 0.10)]) + 1e-6
-    return min(shown_at, confident_at), confident_at
+    article = np.array([m.item.source not in {"squad1", "squad2"} for m in measured])
+    right = np.array([m.top_correct for m in measured])
+    best, confident_at = -1.0, 0.5
+    for candidate in np.unique(np.round(p[article], 3)):
+        conf = p >= candidate
+        a = article & answerable
+        u = article & ~answerable
+        gain = (conf & right & a).sum() / max(a.sum(), 1) + (~conf & u).sum() / max(u.sum(), 1)
+        if gain > best:
+            best, confident_at = gain, float(candidate)
+    return min(shown_at, confident_at), max(confident_at, shown_at)
+
+
+def _auc(scores: np.ndarray, truth: np.ndarray) -> float:
+    """The chance a right first passage scores above a wrong one (ties count half)."""
+    pos, neg = scores[truth == 1], scores[truth == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
 
 
 def report(name: str, measured: Sequence[Measured], decider: Decider) -> dict[str, float]:
@@ -237,6 +255,7 @@ def report(name: str, measured: Sequence[Measured], decider: Decider) -> dict[st
         "unanswerable not confident": share(u, lambda m: not confident(m)),
         "unanswerable refused": share(u, refused),
         "ece": float(ece),
+        "auc": _auc(probs, truth),
         "brier": float(((probs - truth) ** 2).mean()) if len(measured) else 0.0,
     }
     print(

@@ -118,7 +118,7 @@ class Answerer:
         cosines: np.ndarray | None = None
         cosine_max = 0.0
         if corpus.vectors is not None and corpus.encoder is not None and analysed.terms:
-            cosines = corpus.vectors @ corpus.encoder.encode(analysed.text)
+            cosines = corpus.vectors @ corpus.encoder.encode(analysed.words)
             if inside is not None:
                 cosines = np.where(inside, cosines, -1.0)
             cosine_max = float(cosines.max())
@@ -141,8 +141,10 @@ class Answerer:
                     m.matched,
                     float(cosines[m.document]) if cosines is not None else 0.0,
                     True,
+                    rank,
+                    self._lead_cosine(cosines, m.document),
                 )
-                for m in matches
+                for rank, m in enumerate(matches, start=1)
             ]
         if cosines is not None and self.policy.semantic_candidates:
             seen = {c.document for c in candidates}
@@ -151,12 +153,36 @@ class Answerer:
             ]
             extra = [int(d) for d in best if int(d) not in seen and cosines[d] > -1.0]
             for document in extra[: self.policy.semantic_candidates]:
-                candidates.append(Candidate(document, 0.0, 0.0, 0, float(cosines[document]), False))
+                candidates.append(
+                    Candidate(
+                        document,
+                        0.0,
+                        0.0,
+                        0,
+                        float(cosines[document]),
+                        False,
+                        0,
+                        self._lead_cosine(cosines, document),
+                    )
+                )
         ordered, logits = order(self.ranker, candidates, len(analysed.terms), cosine_max)
         signals = (
             question_vector(corpus, analysed, ordered[0], logits, cosine_max) if ordered else None
         )
         return Trace(analysed, candidates, cosine_max, ordered, logits, signals)
+
+    def warm_up(self) -> None:
+        """Load everything the answer path loads on first use, so no user waits for it."""
+        self.ask("who said what about the first thing, how many and when?")
+
+    def _lead_cosine(self, cosines: np.ndarray | None, document: int) -> float:
+        """The similarity of the sentence before ``document`` in its article (0 without)."""
+        sentences = self.corpus.sentences
+        if cosines is None or document == 0:
+            return 0.0
+        if sentences[document - 1].article_id != sentences[document].article_id:
+            return 0.0
+        return max(float(cosines[document - 1]), 0.0)
 
     def ask(
         self,

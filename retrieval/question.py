@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from retrieval.corpus import Corpus
 from retrieval.matching import QueryTerms
 from retrieval.text import clean_question
 
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # Longer questions are cut before analysis: a wall of pasted text is not a question.
 MAX_QUESTION_CHARS = 1000
 
@@ -21,6 +23,12 @@ class AnalysedQuestion:
     corrections: tuple[tuple[str, str], ...]
     # For each term, the question's words it was read from (for frequency and name checks).
     surfaces: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        """The question's words alone, as the sentence-embedding model reads them: markup and
+        symbols that carry no word do not move the answer."""
+        return " ".join(_WORD.findall(self.text))
 
     def query_terms(self, corpus: Corpus, name_boost: float) -> QueryTerms:
         """The terms with their weight as evidence (how specific each is) and score boost."""

@@ -27,6 +27,8 @@ CANDIDATE_FEATURES = (
     "cosine",  # sentence-embedding similarity of question and sentence
     "cosine_gap",  # the cosine less the best cosine of any sentence
     "from_bm25",  # 1 when BM25 found it, 0 when only the embedding did
+    "bm25_rank",  # 1 / (1 + its place in BM25's order); 0 when only the embedding found it
+    "lead_cosine",  # the similarity of the sentence before it (what "He said..." refers to)
 )
 QUESTION_FEATURES = (
     "top_logit",  # the ordering model's score of the first passage
@@ -41,6 +43,8 @@ QUESTION_FEATURES = (
     "country_miss",  # countries named in the question that the article never names
     "type_miss",  # "how many" without a number, "when" without a date, "who" without a name
     "log_terms",  # log of the question's distinct terms
+    "unmatched_specificity",  # the most specific question term the first passage lacks
+    "log_sentences",  # the size of the library searched (scores scale with it)
 )
 
 _NUMBER = re.compile(
@@ -77,6 +81,8 @@ class Candidate:
     matched: int
     cosine: float
     from_bm25: bool
+    bm25_rank: int = 0  # 1-based place in BM25's order; 0 when only the embedding found it
+    lead_cosine: float = 0.0
 
 
 def candidate_matrix(
@@ -93,6 +99,8 @@ def candidate_matrix(
             c.cosine,
             c.cosine - cosine_max,
             1.0 if c.from_bm25 else 0.0,
+            1.0 / (1.0 + c.bm25_rank) if c.bm25_rank else 0.0,
+            c.lead_cosine,
         )
         for c in candidates
     ]
@@ -122,6 +130,14 @@ def unknown_words(corpus: Corpus, question: AnalysedQuestion) -> list[str]:
         if term not in corpus.own and (corpus.context is None or term not in corpus.context):
             unknown.append(surface)
     return unknown
+
+
+def unmatched_specificity(corpus: Corpus, question: AnalysedQuestion, document: int) -> float:
+    """How specific the most specific question term is that the sentence (and its lead-in)
+    does not hold: a near miss matches the common words and misses the one that matters."""
+    held = set(corpus.term_spans(document))
+    lacking = [t for t in question.terms if t not in held]
+    return max((corpus.own.specificity(t) for t in lacking), default=0.0)
 
 
 def country_misses(corpus: Corpus, question: str, article_ids: Sequence[str]) -> int:
@@ -160,5 +176,7 @@ def question_vector(
         float(country_misses(corpus, question.text, [sentence.article_id])),
         type_miss(question.text, sentence.text),
         math.log(max(terms, 1)),
+        unmatched_specificity(corpus, question, top.document),
+        math.log(len(corpus.sentences)),
     )
     return np.asarray(values, dtype=np.float64)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from retrieval import Answerer, Corpus, load_corpus
+from retrieval.semantic import Encoder, default_encoder
+
+# The int8 model is made once per run in a cache of the run's own (never the user's
+# ~/.cache); every process the tests start inherits it.
+MODEL_CACHE = Path(tempfile.mkdtemp(prefix="article-bot-tests-cache-"))
+os.environ["XDG_CACHE_HOME"] = str(MODEL_CACHE)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -36,15 +44,34 @@ def seeds() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus() -> Corpus:
-    """The bundled article, indexed (read-only, so one copy serves every test)."""
-    return load_corpus(SEEDS)
+def encoder() -> Encoder:
+    """The shipped sentence-embedding model (int8), shared by the whole run."""
+    return default_encoder()
+
+
+@pytest.fixture(scope="session")
+def corpus(encoder: Encoder) -> Corpus:
+    """The bundled article, indexed as shipped: BM25 and sentence vectors (read-only, so one
+    copy serves every test)."""
+    return load_corpus(SEEDS, encoder=encoder)
 
 
 @pytest.fixture(scope="session")
 def answerer(corpus: Corpus) -> Answerer:
-    """The default answer policy over the bundled article."""
+    """The default answer path over the bundled article."""
     return Answerer(corpus)
+
+
+@pytest.fixture(scope="session")
+def bm25_corpus() -> Corpus:
+    """The bundled article with BM25 alone (SEMANTIC=off)."""
+    return load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def bm25_answerer(bm25_corpus: Corpus) -> Answerer:
+    """The answer path without sentence embeddings."""
+    return Answerer(bm25_corpus)
 
 
 def write_article(folder: Path, name: str, body: str, front: str = "") -> Path:
@@ -89,6 +116,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if left:
         print(f"\nTests wrote outside tmp_path: {', '.join(left)}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    shutil.rmtree(MODEL_CACHE, ignore_errors=True)
 
 
 _FILES_AT_START = pytest.StashKey[set[Path]]()

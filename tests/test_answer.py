@@ -15,8 +15,10 @@ from tests.conftest import DATA
     ("name", "p_at_1", "r_at_3", "refused_answerable", "refused_unanswerable"),
     [
         # Floors set below the measured values (docs/quality.md): a guard, not a target.
-        ("questions-dev.jsonl", 0.84, 0.92, 0.06, 0.90),
-        ("questions-test.jsonl", 0.87, 0.93, 0.06, 0.86),
+        ("questions-dev.jsonl", 0.82, 0.94, 0.03, 0.60),
+        ("questions-test.jsonl", 0.87, 0.93, 0.03, 0.70),
+        ("blind-dev.jsonl", 0.77, 0.87, 0.05, 0.10),
+        ("blind-test.jsonl", 0.77, 0.90, 0.03, 0.25),
     ],
 )
 def test_hit_rates_on_our_question_files_stay_above_their_floors(
@@ -29,7 +31,7 @@ def test_hit_rates_on_our_question_files_stay_above_their_floors(
 ) -> None:
     """Questions written as Discord users ask them keep their measured quality."""
     questions = read_questions(DATA / name)
-    assert sum(q.answerable for q in questions) >= 40
+    assert sum(q.answerable for q in questions) >= 30
     assert sum(not q.answerable for q in questions) >= 15
     scores = score(evaluate(answerer, questions))
     assert scores.p_at_1 >= p_at_1
@@ -37,6 +39,30 @@ def test_hit_rates_on_our_question_files_stay_above_their_floors(
     assert scores.refused_answerable <= refused_answerable
     assert scores.refused_unanswerable >= refused_unanswerable
     assert scores.mean_top_length < 300
+
+
+@pytest.mark.parametrize(
+    ("name", "answered_right", "confident_unanswerable", "ece"),
+    [
+        # Floors and ceilings below and above the measured values (docs/quality.md).
+        ("blind-dev.jsonl", 0.58, 0.33, 0.16),
+        ("blind-test.jsonl", 0.60, 0.33, 0.19),
+        ("questions-test.jsonl", 0.74, 0.07, 0.18),
+    ],
+)
+def test_the_three_answers_keep_their_measured_rates(
+    answerer: Answerer,
+    name: str,
+    answered_right: float,
+    confident_unanswerable: float,
+    ece: float,
+) -> None:
+    """Answered confidently and right, unanswerable questions answered confidently, and the
+    calibration error stay where they were measured."""
+    scores = score(evaluate(answerer, read_questions(DATA / name)))
+    assert scores.answered_right >= answered_right
+    assert scores.confident_unanswerable <= confident_unanswerable
+    assert scores.ece <= ece
 
 
 def test_every_body_sentence_answers_at_least_one_question(corpus: Corpus) -> None:

@@ -55,10 +55,15 @@ def test_ask_reads_one_question_per_line_from_stdin_in_order() -> None:
 
 
 def test_json_output_follows_the_documented_contract() -> None:
-    """Each line: question, passages with text, score and the citation fields, nothing else."""
+    """Each line: question, passages with text, score and the citation fields, the confidence
+    and which of the three answers it is, nothing else."""
     result = run("ask", "--json", "--top-k", "2", "what did macron say about troops")
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "passages"}
+    assert set(answer) == {"question", "passages", "confident", "confidence", "answer"}
+    assert isinstance(answer["confident"], bool)
+    assert 0.0 <= answer["confidence"] <= 1.0
+    assert answer["answer"] in {"answered", "not_sure", "not_found"}
+    assert answer["confident"] == (answer["answer"] == "answered")
     assert 1 <= len(answer["passages"]) <= 2
     source = (ROOT / "seeds" / "coalition-of-will.txt").read_text(encoding="utf-8")
     for passage in answer["passages"]:
@@ -66,7 +71,7 @@ def test_json_output_follows_the_documented_contract() -> None:
         assert isinstance(passage["score"], float)
         assert passage["text"] in source
         citation = passage["citation"]
-        assert set(citation) == {"article", "title", "paragraph", "sentence"}
+        assert set(citation) - {"from"} == {"article", "title", "paragraph", "sentence"}
         assert citation["article"] == "coalition-of-will"
         assert isinstance(citation["paragraph"], int)
         assert isinstance(citation["sentence"], int)

@@ -85,6 +85,7 @@ def test_bot_folders_say_what_they_hold() -> None:
             "bundled.py",
             "cli.py",
             "exits.py",
+            "library.py",
             "settings.py",
             "wording.py",
         ]

@@ -207,7 +207,9 @@ class ArticleBotBase(commands.Bot):
             except RetrievalError as error:
                 log.warning("reload refused, still serving the old articles: %s", error)
                 return False, str(error)
-            self.answerer = Answerer(corpus, self.answerer.policy)
+            answerer = Answerer(corpus, self.answerer.policy)
+            await asyncio.to_thread(answerer.warm_up)
+            self.answerer = answerer
             summary = (
                 f"{len(corpus.articles)} article(s), {len(corpus.sentences)} sentences "
                 f"from {folder}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -99,6 +100,13 @@ async def run_bot(
 ) -> None:
     """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
     use_api(settings)
+    # The first question loads what the answer path loads lazily (word frequencies, country
+    # names, the model's first run): done here, before any user waits on the event loop.
+    answerer.warm_up()
+    # Everything loaded so far lives as long as the process: frozen, a full collection no longer
+    # walks it, so no collection pauses the loop for tens of milliseconds mid-burst.
+    gc.collect()
+    gc.freeze()
     bot = create_bot(answerer, settings, store)
     bot.watch_seeds = watch
     loop = asyncio.get_running_loop()
@@ -133,6 +141,13 @@ async def sync_commands(
 ) -> int:
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
     use_api(settings)
+    # The first question loads what the answer path loads lazily (word frequencies, country
+    # names, the model's first run): done here, before any user waits on the event loop.
+    answerer.warm_up()
+    # Everything loaded so far lives as long as the process: frozen, a full collection no longer
+    # walks it, so no collection pauses the loop for tens of milliseconds mid-burst.
+    gc.collect()
+    gc.freeze()
     bot = create_bot(answerer, settings, store)
     async with bot:
         await bot.login(_token(settings))

@@ -134,9 +134,7 @@ def evaluate(answerer: Answerer, args: argparse.Namespace) -> int:
     )
     print(f"calibration: ECE {overall.ece:.3f}, Brier {overall.brier:.3f}")
     for low, mean, rate, n in reliability(outcomes):
-        print(
-            f"  confidence {low:.1f}-{low + 0.1:.1f}: n={n:<4} mean {mean:.3f}  right {rate:.3f}"
-        )
+        print(f"  confidence {low:.1f}-{low + 0.1:.1f}: n={n:<4} mean {mean:.3f}  right {rate:.3f}")
     return EXIT_OK
 
 

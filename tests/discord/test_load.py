@@ -42,7 +42,7 @@ async def test_a_burst_of_questions_is_all_answered(
 
     monkeypatch.setattr(server.bot.answerer, "ask", recording_ask)
     members = [server.guild.add_member(server.env.create_user(f"reader{i}")) for i in range(20)]
-    questions = ["who opposed the coalition?", "lavrov", "macron troops", "how much money"]
+    questions = ["who opposed the coalition?", "lavrov", "macron troops", "defense package"]
     views: list[AnswerView] = []
 
     class RecordedView(AnswerView):

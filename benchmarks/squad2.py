@@ -148,8 +148,14 @@ def main() -> None:
         print(base.row(f"bm25 {entry['title'][:19]}"))
         for total, part in ((ours_total, mine), (base_total, base)):
             for name in (
-                "answerable", "unanswerable", "p_at_1", "refused_a", "not_sure_a",
-                "refused_u", "not_sure_u", "confident_u",
+                "answerable",
+                "unanswerable",
+                "p_at_1",
+                "refused_a",
+                "not_sure_a",
+                "refused_u",
+                "not_sure_u",
+                "confident_u",
             ):
                 setattr(total, name, getattr(total, name) + getattr(part, name))
     print(ours_total.row(f"ours ({args.split})"))

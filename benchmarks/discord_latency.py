@@ -20,13 +20,14 @@ from bot.discord.client import create_bot
 from bot.settings import Settings
 from retrieval import Answerer, load_corpus
 from retrieval.evaluation import read_questions
+from retrieval.semantic import default_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 async def measure(rounds: int) -> None:
     settings = Settings(_env_file=None, cooldown_seconds=0)  # type: ignore[call-arg]
-    bot = create_bot(Answerer(load_corpus(ROOT / "seeds")), settings)
+    bot = create_bot(Answerer(load_corpus(ROOT / "seeds", encoder=default_encoder())), settings)
     timings: list[float] = []
     original = bot.tree._call
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -213,10 +214,7 @@ class Answerer:
                 question, (), self._topics(terms), corrections, best, confidence=confidence
             )
         wanted_terms = set(terms)
-        passages = [
-            build_passage(self.corpus, c.document, logit, c.coverage, wanted_terms)
-            for c, logit in zip(traced.ordered[: top_k + pool], traced.logits, strict=False)
-        ]
+        passages = self._passages(traced, top_k + pool, wanted_terms)
         return Answer(
             question,
             tuple(passages[:top_k]),
@@ -227,6 +225,27 @@ class Answerer:
             confidence=confidence,
             verdict=verdict if verdict is not Verdict.NOT_FOUND else Verdict.NOT_SURE,
         )
+
+    def _passages(self, traced: Trace, wanted: int, terms: set[str]) -> list[Passage]:
+        """Up to ``wanted`` passages in order, each sentence quoted once: a lead already quoted
+        above is dropped, and a sentence already quoted as a lead is skipped."""
+        shown: set[str] = set()
+        out: list[Passage] = []
+        for candidate, logit in zip(traced.ordered, traced.logits, strict=True):
+            if len(out) >= wanted:
+                break
+            passage = build_passage(
+                self.corpus, candidate.document, logit, candidate.coverage, terms
+            )
+            if passage.sentence.citation_id in shown:
+                continue
+            if passage.lead is not None and passage.lead.citation_id in shown:
+                passage = dataclasses.replace(passage, lead=None, lead_text="")
+            shown.add(passage.sentence.citation_id)
+            if passage.lead is not None:
+                shown.add(passage.lead.citation_id)
+            out.append(passage)
+        return out
 
     def _topics(self, terms: tuple[str, ...]) -> tuple[str, ...]:
         """Topics of the loaded articles, those sharing a word with the question first."""

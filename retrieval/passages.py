@@ -74,7 +74,9 @@ def highlights(
 _ANAPHORS = frozenset(
     "he she they it this these that those his her their its such there both".split()
 )
-_OPENING = re.compile(r"\W*(\w+)(?:\s+(\w+))?")
+# Connectives a sentence may open with before the word that leans back ("However, they...").
+_CONNECTIVES = frozenset("however but and also still yet so then meanwhile moreover".split())
+_WORD = re.compile(r"\w+")
 # A joined passage stays readable: longer pairs quote the sentence alone.
 MAX_JOINED_CHARS = 360
 
@@ -85,14 +87,15 @@ def leans_on_previous(sentence: Sentence, previous: Sentence | None) -> bool:
     and that sentence is in the same paragraph."""
     if previous is None or previous.paragraph != sentence.paragraph:
         return False
-    opening = _OPENING.match(sentence.text)
-    if opening is None:
+    words = [w.casefold() for w in _WORD.findall(sentence.text[:80])[:3]]
+    if words and words[0] in _CONNECTIVES:
+        words = words[1:]
+    if not words:
         return False
-    first = opening[1].casefold()
-    if first in _ANAPHORS:
+    if words[0] in _ANAPHORS:
         return True
-    second = (opening[2] or "").casefold()
-    return first == "the" and len(second) > 3 and second in previous.text.casefold()
+    second = words[1] if len(words) > 1 else ""
+    return words[0] == "the" and len(second) > 3 and second in previous.text.casefold()
 
 
 def build_passage(

@@ -149,3 +149,15 @@ def test_only_sentences_that_lean_back_get_a_lead(answerer: Answerer) -> None:
     assert first is not None
     assert second is not None
     assert not leans_on_previous(second, first)
+
+
+def test_no_answer_quotes_a_sentence_twice(answerer: Answerer) -> None:
+    """A lead already shown as a passage above is not repeated before the next passage."""
+    from retrieval.evaluation import read_questions
+    from tests.conftest import DATA
+
+    for question in read_questions(DATA / "blind-dev.jsonl"):
+        answer = answerer.ask(question.question, top_k=5)
+        quoted = [p.sentence.citation_id for p in answer.passages]
+        quoted += [p.lead.citation_id for p in answer.passages if p.lead is not None]
+        assert len(quoted) == len(set(quoted)), question.question

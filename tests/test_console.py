@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import re
 import subprocess
 import sys
 
-from bot.terminal import console
+import pytest
+
+from bot.terminal import console, progress
 from retrieval import Answerer
 from tests.conftest import ROOT
 
@@ -73,3 +76,31 @@ def test_the_chat_in_a_real_terminal_wraps_to_its_columns() -> None:
     lines = [line for line in text.split("\n") if line.strip()]
     too_wide = [line for line in lines if len(line) > 50 and " " in line.strip()]
     assert not too_wide, too_wide
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_long_loads_report_progress_in_place_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a terminal the line is rewritten in place and ends with a newline at the total."""
+    monkeypatch.setattr(progress, "QUIET_FOR_SECONDS", 0.0)
+    stream = _Terminal()
+    report = progress.progress_reporter(stream)
+    report("encoding", 256, 1000)
+    report("encoding", 1000, 1000)
+    assert stream.getvalue() == "\rencoding 256/1,000 sentences\rencoding 1,000/1,000 sentences\n"
+
+
+def test_piped_progress_is_one_summary_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped (a log file), only the end is written: what, how many, how long."""
+    monkeypatch.setattr(progress, "QUIET_FOR_SECONDS", 0.0)
+    stream = io.StringIO()
+    report = progress.progress_reporter(stream)
+    report("encoding", 256, 1000)
+    report("encoding", 1000, 1000)
+    (line,) = stream.getvalue().splitlines()
+    assert line.startswith("encoding 1,000 sentences in ")

@@ -244,3 +244,38 @@ async def test_buttons_beyond_the_live_limit_explain_that_they_expired(server: S
     assert fresh.response is not None
     assert fresh.response.embeds
     assert len(server.bot.live_views) == 1
+
+
+async def test_the_three_answers_reach_discord_as_the_core_decided(server: Server) -> None:
+    """A question the core is not sure of is shown under the caveat in gold; a confident one
+    without it; one it cannot answer with no passage."""
+    from bot import wording
+    from bot.discord import render
+    from retrieval.decision import Verdict
+    from retrieval.evaluation import read_questions
+    from tests.conftest import DATA
+
+    answerer = server.bot.answerer
+    by_verdict: dict[Verdict, str] = {}
+    for question in read_questions(DATA / "blind-dev.jsonl"):
+        answer = answerer.ask(question.question)
+        verdict = answer.verdict if answer.found else Verdict.NOT_FOUND
+        if answer.has_content_words:
+            by_verdict.setdefault(verdict, question.question)
+    assert set(by_verdict) == set(Verdict)
+    for verdict, question in by_verdict.items():
+        result = await server.alice.slash(server.channel, "ask", question=question)
+        assert result.response is not None
+        embed = result.response.embeds[0]
+        description = embed.description or ""
+        if verdict is Verdict.NOT_SURE:
+            assert wording.NOT_SURE in description
+            assert embed.colour == render.UNSURE_COLOUR
+            assert embed.fields
+        elif verdict is Verdict.ANSWERED:
+            assert wording.NOT_SURE not in description
+            assert embed.colour == render.ANSWER_COLOUR
+            assert embed.fields
+        else:
+            assert not embed.fields
+            assert "doesn't answer" in description

@@ -151,12 +151,30 @@ def _split_front_matter(path: Path, text: str) -> tuple[ArticleMeta, str, int]:
     raise ArticleError(path, f"front matter opened with '{FRONT_MATTER_FENCE}' is never closed", 1)
 
 
+def is_wrapped(text: str) -> bool:
+    """True when paragraphs are blank-line separated blocks of wrapped lines: some text line is
+    followed by a blank line and more text, and some text line directly by another. One pass
+    over the lines (a regex search for the same thing retried from every character of a long
+    line: quadratic in paragraph length)."""
+    blank_between = consecutive = False
+    previous_text = seen_text = blank_since_text = False
+    for line in text.split("\n"):
+        if line.strip():
+            consecutive = consecutive or previous_text
+            blank_between = blank_between or (seen_text and blank_since_text)
+            seen_text = previous_text = True
+            blank_since_text = False
+        else:
+            previous_text = False
+            blank_since_text = blank_since_text or seen_text
+        if blank_between and consecutive:
+            return True
+    return False
+
+
 def _blocks(text: str) -> list[Span]:
     """Paragraph spans: one per line, or per blank-line-separated block when lines are wrapped."""
-    wrapped = (
-        re.search(r"\S[^\n]*\n[^\S\n]*\n+[^\S\n]*\S", text) is not None
-        and re.search(r"\S[^\n]*\n[^\S\n]*\S", text) is not None
-    )
+    wrapped = is_wrapped(text)
     pattern = r"\S(?:.|\n(?![^\S\n]*\n))*" if wrapped else r"\S[^\n]*"
     spans: list[Span] = []
     for match in re.finditer(pattern, text):

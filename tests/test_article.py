@@ -176,3 +176,28 @@ def test_a_short_citation_id_names_a_sentence_when_one_article_is_loaded(
     two = load_corpus(tmp_path)
     assert two.sentence("p1s1") is None
     assert two.sentence("a:p1s1") is not None
+
+
+def _wrapped_by_regex(text: str) -> bool:
+    """The former definition, kept here to hold the linear one to the same answers."""
+    import re
+
+    return (
+        re.search(r"\S[^\n]*\n[^\S\n]*\n+[^\S\n]*\S", text) is not None
+        and re.search(r"\S[^\n]*\n[^\S\n]*\S", text) is not None
+    )
+
+
+def test_the_wrapped_layout_is_recognised_as_before_in_one_pass() -> None:
+    """Every mix of text lines and empty lines decides as the regexes did; a line of only
+    spaces counts as blank wherever it stands (the regexes missed it between two blank lines)."""
+    import itertools
+
+    from retrieval.article import is_wrapped
+
+    pieces = ["text", "", "more text", "  text"]
+    for n in range(1, 7):
+        for combo in itertools.product(pieces, repeat=n):
+            text = "\n".join(combo)
+            assert is_wrapped(text) == _wrapped_by_regex(text), repr(text)
+    assert is_wrapped("text\ntext\n\n  \ntext")

@@ -37,8 +37,21 @@ NOT_SURE = "The article may not answer this directly; the closest it says:"
 
 
 def caveat(answer: Answer) -> str | None:
-    """The line shown above passages the bot is not sure of, or None when it is."""
+    """The line shown above the passages: the summary's, the caveat of passages the bot is
+    not sure of, or None."""
+    if answer.summary:
+        return SUMMARY
     return None if answer.confident or not answer.found else NOT_SURE
+
+
+SUMMARY = "The article's key points, quoted in its order:"
+
+
+def context_note(answer: Answer) -> str | None:
+    """Which earlier question a follow-up was read with, or None."""
+    if not answer.context:
+        return None
+    return f"(Read with your earlier question: “{answer.context[-1]}”.)"
 
 
 def corrections_note(answer: Answer) -> str | None:

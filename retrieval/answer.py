@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,8 +14,9 @@ from retrieval.linear import LinearModel
 from retrieval.matching import LOOP_POSTINGS, Weighting, best_matches
 from retrieval.ordering import bundled_ranker, order
 from retrieval.passages import Passage, build_passage
-from retrieval.question import AnalysedQuestion, analyse_question
+from retrieval.question import AnalysedQuestion, analyse_question, with_context
 from retrieval.signals import Candidate, FloatVector, question_vector
+from retrieval.summary import SUMMARY_SENTENCES, is_summary_request, summary_sentences
 from retrieval.topics import closest_topics
 
 DEFAULT_TOP_K = 3
@@ -53,6 +54,10 @@ class Answer:
     # The calibrated probability that the first passage answers the question.
     confidence: float = 0.0
     verdict: Verdict = Verdict.NOT_FOUND
+    # The earlier questions this one was read with (a follow-up), oldest first.
+    context: tuple[str, ...] = ()
+    # True for an extractive summary: passages in article order, not ranked.
+    summary: bool = False
 
     @property
     def found(self) -> bool:
@@ -110,11 +115,18 @@ class Answerer:
         return mask
 
     def trace(
-        self, question: str, wanted: int = DEFAULT_TOP_K, articles: Collection[str] = ()
+        self,
+        question: str,
+        wanted: int = DEFAULT_TOP_K,
+        articles: Collection[str] = (),
+        context: Sequence[str] = (),
     ) -> Trace:
-        """Analyse, find and order the candidates of ``question``, and measure its signals."""
+        """Analyse, find and order the candidates of ``question`` (read with the earlier
+        questions of ``context`` when given), and measure its signals."""
         corpus = self.corpus
         analysed = analyse_question(corpus, question)
+        if context:
+            analysed = with_context(corpus, analysed, " ".join(context))
         inside = self._in_articles(articles) if articles else None
         cosines: np.ndarray | None = None
         cosine_max = 0.0
@@ -192,26 +204,37 @@ class Answerer:
         top_k: int = DEFAULT_TOP_K,
         pool: int = 0,
         articles: Collection[str] = (),
+        context: Sequence[str] = (),
     ) -> Answer:
         """Answer ``question`` with up to ``top_k`` passages; ``rest`` holds up to ``pool`` more
         ranked passages for paging (built only when asked for: each costs a little).
-        ``articles`` limits the answer to those article ids (empty: every article)."""
+        ``articles`` limits the answer to those article ids (empty: every article);
+        ``context`` holds the earlier questions a follow-up is read with."""
         top_k = max(1, min(top_k, MAX_TOP_K))
-        traced = self.trace(question, top_k + pool, articles)
+        if is_summary_request(question):
+            return self.summary(question, top_k=max(top_k, SUMMARY_SENTENCES), articles=articles)
+        traced = self.trace(question, top_k + pool, articles, context)
         analysed = traced.analysed
         terms, corrections = analysed.terms, analysed.corrections
+        context = tuple(context) if analysed.from_context else ()
         if not terms:
             return Answer(
                 question, (), self._topics(terms), corrections, 0.0, has_content_words=False
             )
         if traced.signals is None:
-            return Answer(question, (), self._topics(terms), corrections, 0.0)
+            return Answer(question, (), self._topics(terms), corrections, 0.0, context=context)
         best = max(c.coverage for c in traced.ordered[:3])
         confidence = self.decider.confidence(traced.signals)
         verdict = self.decider.verdict(confidence)
         if verdict is Verdict.NOT_FOUND and self.policy.refuse:
             return Answer(
-                question, (), self._topics(terms), corrections, best, confidence=confidence
+                question,
+                (),
+                self._topics(terms),
+                corrections,
+                best,
+                confidence=confidence,
+                context=context,
             )
         wanted_terms = set(terms)
         passages = self._passages(traced, top_k + pool, wanted_terms)
@@ -224,6 +247,25 @@ class Answerer:
             rest=tuple(passages[top_k:]),
             confidence=confidence,
             verdict=verdict if verdict is not Verdict.NOT_FOUND else Verdict.NOT_SURE,
+            context=context,
+        )
+
+    def summary(
+        self, question: str, top_k: int = SUMMARY_SENTENCES, articles: Collection[str] = ()
+    ) -> Answer:
+        """The key sentences of an article (the first of ``articles``, or the first loaded),
+        quoted in article order: an extractive summary, never invented text."""
+        corpus = self.corpus
+        article_id = next(iter(articles), None) or corpus.articles[0].id
+        positions = summary_sentences(corpus, article_id, top_k)
+        passages = [build_passage(corpus, p, 0.0, 0.0, set()) for p in positions]
+        passages = [dataclasses.replace(p, lead=None, lead_text="") for p in passages]
+        return Answer(
+            question,
+            tuple(passages),
+            confidence=1.0,
+            verdict=Verdict.ANSWERED,
+            summary=True,
         )
 
     def _passages(self, traced: Trace, wanted: int, terms: set[str]) -> list[Passage]:

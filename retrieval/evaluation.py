@@ -216,3 +216,80 @@ def score_by_kind(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
     for outcome in outcomes:
         kinds.setdefault(outcome.question.kind or "other", []).append(outcome)
     return {kind: score(group) for kind, group in sorted(kinds.items())}
+
+
+class EvalTurn(BaseModel):
+    """One turn of a conversation in a conversation file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str = Field(min_length=1)
+    gold: tuple[str, ...]
+
+
+class EvalConversation(BaseModel):
+    """One line of a conversation file: turns asked in order by one person."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    turns: tuple[EvalTurn, ...] = Field(min_length=2)
+    kind: str | None = None
+
+
+def is_conversation_file(path: Path) -> bool:
+    """True when the file's first line holds "turns" (a conversation file)."""
+    try:
+        first = next((line for line in path.read_text(encoding="utf-8").splitlines() if line), "")
+        return "turns" in json.loads(first)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError):
+        return False
+
+
+def read_conversations(path: Path) -> list[EvalConversation]:
+    """Parse a JSON-lines conversation file, naming the line of the first problem."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuestionFileError(path, 0, f"cannot read the file ({error})") from None
+    conversations: list[EvalConversation] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            conversations.append(EvalConversation.model_validate(json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise QuestionFileError(path, number, f"not JSON ({error.msg})") from None
+        except ValidationError as error:
+            problem = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
+            )
+            raise QuestionFileError(path, number, problem) from None
+    if not conversations:
+        raise QuestionFileError(path, 0, "the file holds no conversation")
+    return conversations
+
+
+def evaluate_conversations(
+    answerer: Answerer, conversations: Iterable[EvalConversation], top_k: int = 3
+) -> tuple[list[Outcome], list[Outcome]]:
+    """Ask every conversation turn by turn, as the bot reads follow-ups; the outcomes of first
+    turns and of later turns (kind "first" or the conversation's kind, "turn N" appended)."""
+    from retrieval.conversation import next_turn
+
+    first: list[Outcome] = []
+    later: list[Outcome] = []
+    for conversation in conversations:
+        previous = None
+        for index, turn in enumerate(conversation.turns):
+            current = next_turn(answerer.corpus, turn.question, previous)
+            answer = answerer.ask(
+                turn.question, top_k=top_k, pool=RANKED_DEPTH - top_k, context=current.context
+            )
+            question = EvalQuestion(
+                question=turn.question,
+                gold=turn.gold,
+                kind="first" if index == 0 else (conversation.kind or "follow-up"),
+            )
+            (first if index == 0 else later).append(judge(question, answer))
+            previous = current
+    return first, later

@@ -10,6 +10,7 @@ from retrieval.matching import QueryTerms
 from retrieval.text import clean_question
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+CONTEXT_WEIGHT = 0.5
 # Longer questions are cut before analysis: a wall of pasted text is not a question.
 MAX_QUESTION_CHARS = 1000
 
@@ -23,19 +24,28 @@ class AnalysedQuestion:
     corrections: tuple[tuple[str, str], ...]
     # For each term, the question's words it was read from (for frequency and name checks).
     surfaces: tuple[str, ...] = ()
+    # Terms that come from the earlier questions of a conversation, not from this one.
+    from_context: frozenset[str] = frozenset()
+    context_text: str = ""
 
     @property
     def words(self) -> str:
         """The question's words alone, as the sentence-embedding model reads them: markup and
         symbols that carry no word do not move the answer."""
-        return " ".join(_WORD.findall(self.text))
+        return " ".join(_WORD.findall(f"{self.text} {self.context_text}"))
 
     def query_terms(self, corpus: Corpus, name_boost: float) -> QueryTerms:
         """The terms with their weight as evidence (how specific each is) and score boost."""
+        # The earlier question's words count half: they give the subject, this question
+        # says what is asked about it.
+        lean = [CONTEXT_WEIGHT if t in self.from_context else 1.0 for t in self.terms]
         return QueryTerms(
             self.terms,
-            [corpus.own.specificity(t) for t in self.terms],
-            [name_boost if t in corpus.proper_terms else 1.0 for t in self.terms],
+            [corpus.own.specificity(t) * w for t, w in zip(self.terms, lean, strict=True)],
+            [
+                (name_boost if t in corpus.proper_terms else 1.0) * w
+                for t, w in zip(self.terms, lean, strict=True)
+            ],
         )
 
 
@@ -61,4 +71,25 @@ def analyse_question(corpus: Corpus, question: str) -> AnalysedQuestion:
         first.setdefault(token.term, text[token.start : token.end])
     return AnalysedQuestion(
         text, tuple(first), tuple(speller.corrections.items()), tuple(first.values())
+    )
+
+
+def with_context(corpus: Corpus, question: AnalysedQuestion, context: str) -> AnalysedQuestion:
+    """``question`` joined by the terms of earlier questions it does not have itself. When it
+    names someone or something of its own ("what about france?"), the earlier question's names
+    give way to it."""
+    earlier = analyse_question(corpus, context)
+    names_own = any(t in corpus.proper_terms for t in question.terms)
+    extra = [
+        (term, surface)
+        for term, surface in zip(earlier.terms, earlier.surfaces, strict=True)
+        if term not in question.terms and not (names_own and term in corpus.proper_terms)
+    ]
+    return AnalysedQuestion(
+        question.text,
+        question.terms + tuple(term for term, _surface in extra),
+        question.corrections,
+        question.surfaces + tuple(surface for _term, surface in extra),
+        frozenset(term for term, _surface in extra),
+        earlier.text,
     )

@@ -22,8 +22,11 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.store.server_config import ServerConfigs
 from retrieval import Answer, Answerer, RetrievalError
+from retrieval.conversation import Conversations
 
 log = logging.getLogger(__name__)
+# A follow-up within this many seconds of the question before is read with it.
+CONVERSATION_SECONDS = 300.0
 
 EXTENSIONS = ("bot.discord.cogs.ask", "bot.discord.cogs.library", "bot.discord.cogs.admin")
 ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
@@ -158,6 +161,9 @@ class ArticleBotBase(commands.Bot):
         self._watcher: asyncio.Task[None] | None = None
         self._reloading = asyncio.Lock()
         self._turn = asyncio.Lock()
+        # Each person's last question per channel (and each bot thread's), for follow-ups:
+        # bounded in time and count, never shared across people or channels.
+        self.conversations = Conversations(ttl=CONVERSATION_SECONDS)
         self.live_views = LiveViews()
 
     @property
@@ -188,12 +194,23 @@ class ArticleBotBase(commands.Bot):
             yield
             await asyncio.sleep(0)
 
-    async def answer(self, question: str, top_k: int, articles: tuple[str, ...] = ()) -> Answer:
-        """Ask the core, off the event loop when the corpus is large."""
+    async def answer(
+        self,
+        question: str,
+        top_k: int,
+        articles: tuple[str, ...] = (),
+        context: tuple[str, ...] = (),
+    ) -> Answer:
+        """Ask the core (a follow-up with the earlier questions of ``context``), off the event
+        loop when the corpus is large."""
         answerer = self.answerer  # one library for the whole answer, even if a reload swaps it
         if self.answers_in_thread:
-            return await asyncio.to_thread(answerer.ask, question, top_k, PAGING_POOL, articles)
-        return answerer.ask(question, top_k=top_k, pool=PAGING_POOL, articles=articles)
+            return await asyncio.to_thread(
+                answerer.ask, question, top_k, PAGING_POOL, articles, context
+            )
+        return answerer.ask(
+            question, top_k=top_k, pool=PAGING_POOL, articles=articles, context=context
+        )
 
     async def reload_articles(self) -> tuple[bool, str]:
         """Re-read the seeds folder and swap the new library in whole; a broken folder keeps

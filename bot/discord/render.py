@@ -98,15 +98,11 @@ def answer_embed(
             neutral(wording.nothing_relevant(answer)), limits.EMBED_DESCRIPTION
         )
         return embed
-    embed = discord.Embed(title=title, colour=ANSWER_COLOUR if answer.confident else UNSURE_COLOUR)
-    lines = [
-        line
-        for line in (
-            wording.corrections_note(answer),
-            wording.caveat(answer) if first_index == 1 else None,
-        )
-        if line
-    ]
+    colour = ANSWER_COLOUR if answer.confident else UNSURE_COLOUR
+    embed = discord.Embed(title=title, colour=colour)
+    caveat = wording.caveat(answer) if first_index == 1 else None
+    notes = (wording.context_note(answer), wording.corrections_note(answer), caveat)
+    lines = [line for line in notes if line]
     if lines:
         embed.description = limits.truncate(neutral("\n".join(lines)), limits.EMBED_DESCRIPTION)
     footer = _footer(corpus, shown)

@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 from bot import wording
 from bot.terminal import console
 from retrieval import Answer, Answerer
+from retrieval.conversation import Conversations, next_turn
+
+CHAT = "chat"  # the terminal has one conversation
 
 PAGING_POOL = 10
 COMMANDS_HELP = (
     "Commands: /more (next results), /context (sentences around the answers), "
-    "/source ID (one sentence by citation id), /article (what is loaded), /help, /quit"
+    "/source ID (one sentence by citation id), /article (what is loaded), /summary (the key "
+    "points), /help, /quit. A question that lacks its subject (“and france?”) is read with "
+    "the one before"
 )
 
 
@@ -25,6 +30,7 @@ class ChatSession:
     last: Answer | None = None
     shown: int = 0
     quit_words: frozenset[str] = field(default=frozenset({"/quit", "/exit", "/q"}))
+    conversation: Conversations = field(default_factory=Conversations)
 
     def handle(self, line: str) -> str | None:
         """The reply to one line, or None when the user asked to leave."""
@@ -53,9 +59,17 @@ class ChatSession:
             return "\n\n".join(console.render_context(p, corpus) for p in shown)
         if command == "/more":
             return self._more()
-        if text.startswith("/"):
+        if text.startswith("/") and command != "/summary":
             return f"Unknown command {command}. " + COMMANDS_HELP
-        self.last = self.answerer.ask(text, top_k=self.top_k, pool=PAGING_POOL)
+        if command == "/summary":
+            self.last = self.answerer.summary(text)
+            self.shown = len(self.last.passages)
+            return console.render_answer(self.last, corpus, self.color)
+        turn = next_turn(corpus, text, self.conversation.last(CHAT), self.conversation.now())
+        self.conversation.remember(CHAT, turn)
+        self.last = self.answerer.ask(
+            text, top_k=self.top_k, pool=PAGING_POOL, context=turn.context
+        )
         self.shown = len(self.last.passages)
         return console.render_answer(self.last, corpus, self.color)
 

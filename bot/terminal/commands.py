@@ -81,10 +81,26 @@ def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
 
 def evaluate(answerer: Answerer, args: argparse.Namespace) -> int:
     """`article-bot eval FILE`: scores on a question file, as a table or JSON."""
-    from retrieval.evaluation import evaluate, read_questions, reliability, score, score_by_kind
+    from retrieval.evaluation import (
+        evaluate,
+        evaluate_conversations,
+        is_conversation_file,
+        read_conversations,
+        read_questions,
+        reliability,
+        score,
+        score_by_kind,
+    )
 
-    questions = read_questions(args.questions)
-    outcomes = evaluate(answerer, questions)
+    if is_conversation_file(args.questions):
+        first, outcomes = evaluate_conversations(answerer, read_conversations(args.questions))
+        opening = score(first)
+        print(
+            f"first turns ({opening.answerable} answerable): P@1 {opening.p_at_1:.3f}; "
+            "the rows below score the later turns, read as the bot reads follow-ups"
+        )
+    else:
+        outcomes = evaluate(answerer, read_questions(args.questions))
     overall = score(outcomes)
     kinds = score_by_kind(outcomes)
     if args.json:

@@ -36,9 +36,9 @@ def render_answer(
     """An answer as a person reads it in a terminal; passages numbered from ``first_number``."""
     dim: Callable[[str], str] = (lambda s: f"{DIM}{s}{RESET}") if color else (lambda s: s)
     lines: list[str] = []
-    note = wording.corrections_note(answer)
-    if note:
-        lines.append(dim(note))
+    for note in (wording.context_note(answer), wording.corrections_note(answer)):
+        if note:
+            lines.append(dim(note))
     if not answer.found:
         lines.append(wording.nothing_relevant(answer))
         return "\n".join(lines)
@@ -116,6 +116,8 @@ def answer_json(answer: Answer, corpus: Corpus) -> dict[str, Any]:
         "confident": answer.confident,
         "confidence": round(answer.confidence, 4),
         "answer": answer.verdict.value if answer.found else "not_found",
+        **({"read_with": list(answer.context)} if answer.context else {}),
+        **({"summary": True} if answer.summary else {}),
     }
 
 

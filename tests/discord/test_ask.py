@@ -201,7 +201,9 @@ async def test_a_command_that_raises_still_answers_the_user(
 ) -> None:
     """An exception inside the answer path is logged and the user gets an ephemeral apology."""
 
-    def broken(question: str, top_k: int = 3, pool: int = 10, articles: object = ()) -> object:
+    def broken(
+        question: str, top_k: int = 3, pool: int = 10, articles: object = (), context: object = ()
+    ) -> object:
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(server.bot.answerer, "ask", broken)

@@ -35,10 +35,14 @@ async def test_a_burst_of_questions_is_all_answered(
     ask = server.bot.answerer.ask
 
     def recording_ask(
-        question: str, top_k: int = 3, pool: int = 0, articles: tuple[str, ...] = ()
+        question: str,
+        top_k: int = 3,
+        pool: int = 0,
+        articles: tuple[str, ...] = (),
+        context: tuple[str, ...] = (),
     ) -> Answer:
         answered_on.append(threading.get_ident())
-        return ask(question, top_k, pool, articles)
+        return ask(question, top_k, pool, articles, context)
 
     monkeypatch.setattr(server.bot.answerer, "ask", recording_ask)
     members = [server.guild.add_member(server.env.create_user(f"reader{i}")) for i in range(20)]

@@ -21,6 +21,7 @@ from bot.discord.replies import tell_privately
 from bot.discord.sending import send_with_retry
 from bot.discord.views import EXPIRED, AnswerView, track
 from retrieval import Answer, Corpus
+from retrieval.conversation import next_turn
 
 if TYPE_CHECKING:
     from bot.discord.client import ArticleBotBase
@@ -89,12 +90,19 @@ class AskCog(commands.Cog):
         where: Where,
         user_id: int,
         way: str,
+        follows: bool,
     ) -> tuple[Answer, int | None]:
-        """Answer with the server's settings, and store the question where the server keeps
-        them, before anything is sent: what a user saw is always in the database."""
+        """Answer with the server's settings (a follow-up read with the asker's question
+        before, when ``follows``), and store the question where the server keeps them, before
+        anything is sent: what a user saw is always in the database."""
         config = self.bot.configs.for_guild(where.guild_id)
         started = time.perf_counter()
-        answer = await self.bot.answer(question, results, config.articles)
+        conversations = self.bot.conversations
+        key = (where.channel_id, user_id)
+        previous = conversations.last(key) if follows else None
+        turn = next_turn(self.bot.answerer.corpus, question, previous, conversations.now())
+        conversations.remember(key, turn)
+        answer = await self.bot.answer(question, results, config.articles, turn.context)
         latency_ms = (time.perf_counter() - started) * 1000
         if not config.log_questions:
             return answer, None
@@ -117,14 +125,20 @@ class AskCog(commands.Cog):
         return answer, question_id
 
     async def _prepare(
-        self, question: str, results: int, where: Where, user_id: int, way: str
+        self,
+        question: str,
+        results: int,
+        where: Where,
+        user_id: int,
+        way: str,
+        follows: bool = True,
     ) -> tuple[discord.Embed, AnswerView | None]:
         """Answer, record and render, one question at a time (see ArticleBotBase.turn)."""
         async with self.bot.turn():
             # The library the answer comes from, even if a /reload swaps it meanwhile.
             corpus = self.bot.answerer.corpus
             answer, question_id = await self._answer_and_record(
-                question, results, where, user_id, way
+                question, results, where, user_id, way, follows
             )
             embed = render.answer_embed(answer, corpus)
             return embed, self._view(answer, corpus, user_id, results, question_id)
@@ -136,6 +150,7 @@ class AskCog(commands.Cog):
         results: int | None,
         private: bool | None,
         way: str,
+        follows: bool = True,
     ) -> None:
         """Answer, render, send: the body every interaction path shares."""
         config = self.bot.configs.for_guild(interaction.guild_id)
@@ -144,7 +159,9 @@ class AskCog(commands.Cog):
         if self.bot.answers_in_thread:
             await interaction.response.defer(ephemeral=private, thinking=True)
         where = Where(interaction.guild_id, interaction.channel_id)
-        embed, view = await self._prepare(question, results, where, interaction.user.id, way)
+        embed, view = await self._prepare(
+            question, results, where, interaction.user.id, way, follows
+        )
         message: discord.Message | discord.InteractionMessage
         options: dict[str, Any] = {
             "embed": embed,
@@ -191,7 +208,9 @@ class AskCog(commands.Cog):
         if not question:
             await tell_privately(interaction, "That message has no text to ask about.")
             return
-        await self._respond(interaction, question[:MAX_QUESTION], None, private=True, way="menu")
+        await self._respond(
+            interaction, question[:MAX_QUESTION], None, private=True, way="menu", follows=False
+        )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -218,8 +237,13 @@ class AskCog(commands.Cog):
         ):
             return
         question = question_from_message(message.content, me.id)
-        if not question and message.reference is not None:
-            question = await self._referenced_text(message)
+        follows = False
+        if message.reference is not None:
+            if question:
+                # A reply to one of the bot's answers carries the conversation on.
+                follows = await self._replies_to_bot(message)
+            else:
+                question = await self._referenced_text(message)
         if not question:
             await self._reply(message, content=render.short_help())
             return
@@ -229,11 +253,25 @@ class AskCog(commands.Cog):
             return
         where = Where(message.guild.id if message.guild else None, message.channel.id)
         embed, view = await self._prepare(
-            question[:MAX_QUESTION], config.top_k, where, message.author.id, "mention"
+            question[:MAX_QUESTION], config.top_k, where, message.author.id, "mention", follows
         )
         sent = await self._reply(message, embed=embed, view=view)
         if view is not None and sent is not None:
             view.message = sent
+
+    async def _replies_to_bot(self, message: discord.Message) -> bool:
+        """True when ``message`` replies to a message the bot sent."""
+        reference = message.reference
+        me = self.bot.user
+        if reference is None or reference.message_id is None or me is None:
+            return False
+        target = reference.resolved if isinstance(reference.resolved, discord.Message) else None
+        if target is None:
+            try:
+                target = await message.channel.fetch_message(reference.message_id)
+            except discord.HTTPException:
+                return False
+        return target.author.id == me.id
 
     async def _referenced_text(self, message: discord.Message) -> str:
         """The text of the message this one replies to (empty when it cannot be read)."""

@@ -54,6 +54,9 @@ class LibraryCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Articles whose id or title contains what was typed."""
+        return self._article_choices(current)
+
+    def _article_choices(self, current: str) -> list[app_commands.Choice[str]]:
         typed = fold(current)
         choices = [
             app_commands.Choice(name=limits.truncate(a.title, limits.CHOICE_NAME), value=a.id)
@@ -61,6 +64,34 @@ class LibraryCog(commands.Cog):
             if typed in fold(a.id) or typed in fold(a.title)
         ]
         return choices[: limits.CHOICES]
+
+    @app_commands.command(name="summary")
+    @app_commands.describe(article="Which article (when several are loaded)")
+    async def summary(self, interaction: discord.Interaction, article: str | None = None) -> None:
+        """The article's key points: its most central sentences, quoted in its order."""
+        corpus = self.bot.answerer.corpus
+        chosen = corpus.article(article) if article else None
+        if article and chosen is None:
+            await tell_privately(
+                interaction,
+                f"No article has the id “{render.neutral(article)[:100]}”. Pick one from the list.",
+            )
+            return
+        if chosen is None:
+            config = self.bot.configs.for_guild(interaction.guild_id)
+            ids = config.articles or tuple(a.id for a in corpus.articles)
+            chosen = corpus.article(ids[0]) or corpus.articles[0]
+        answer = self.bot.answerer.summary(f"Summary: {chosen.title}", articles=(chosen.id,))
+        await interaction.response.send_message(
+            embed=render.answer_embed(answer, corpus), allowed_mentions=render.NO_MENTIONS
+        )
+
+    @summary.autocomplete("article")
+    async def summary_articles(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Articles whose id or title contains what was typed."""
+        return self._article_choices(current)
 
     @app_commands.command(name="source")
     @app_commands.describe(citation="A citation id such as coalition-of-will:p11s1")

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     private_by_default: bool = Field(default=False, description="answers only the asker sees")
     answer_mentions: bool = Field(default=True, description="answer @mentions in channels")
     log_questions: bool = Field(default=True, description="store questions for /stats")
+    answer_in_threads: bool = Field(
+        default=False, description="answer @mentions in a new thread named after the question"
+    )
     database_path: Path = Field(
         default=Path("article-bot.sqlite3"), description="SQLite file for settings and stats"
     )

@@ -50,3 +50,23 @@ def test_quit_ends_and_unknown_commands_explain_themselves(answerer: Answerer) -
     session = ChatSession(answerer, top_k=3)
     assert "Commands:" in (session.handle("/dance") or "")
     assert session.handle("/quit") is None
+
+
+def test_the_chat_reads_a_follow_up_with_the_question_before(answerer: Answerer) -> None:
+    """A follow-up in the terminal carries the subject and says so; a new question does not."""
+    session = ChatSession(answerer, top_k=1)
+    session.handle("did the uk say it would send troops?")
+    follow_up = session.handle("what about australia?") or ""
+    assert "Read with your earlier question" in follow_up
+    assert "Albanese" in follow_up
+    fresh = session.handle("where was the eu summit held?") or ""
+    assert "Read with your earlier question" not in fresh
+
+
+def test_the_chat_summary_lists_key_points(answerer: Answerer) -> None:
+    """/summary and "tl;dr" both give the key points, quoted and cited."""
+    session = ChatSession(answerer, top_k=3)
+    summary = session.handle("/summary") or ""
+    assert summary.startswith("The article's key points")
+    assert summary.count("coalition-of-will:p") >= 3
+    assert (session.handle("tl;dr") or "").startswith("The article's key points")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,6 +28,7 @@ from retrieval.conversation import Conversations
 log = logging.getLogger(__name__)
 # A follow-up within this many seconds of the question before is read with it.
 CONVERSATION_SECONDS = 300.0
+BOT_THREADS_KEPT = 10_000
 
 EXTENSIONS = ("bot.discord.cogs.ask", "bot.discord.cogs.library", "bot.discord.cogs.admin")
 ASKING_COMMANDS = frozenset({"ask", "Ask the article"})
@@ -164,6 +166,9 @@ class ArticleBotBase(commands.Bot):
         # Each person's last question per channel (and each bot thread's), for follow-ups:
         # bounded in time and count, never shared across people or channels.
         self.conversations = Conversations(ttl=CONVERSATION_SECONDS)
+        # Threads the bot opened for an answer: every mention there carries the thread's
+        # conversation on, whoever asks. Bounded like the conversations.
+        self._bot_threads: OrderedDict[int, None] = OrderedDict()
         self.live_views = LiveViews()
 
     @property
@@ -193,6 +198,16 @@ class ArticleBotBase(commands.Bot):
         async with self._turn:
             yield
             await asyncio.sleep(0)
+
+    def opened_thread(self, thread_id: int) -> None:
+        """Remember a thread the bot opened (the oldest are forgotten past a bound)."""
+        self._bot_threads[thread_id] = None
+        while len(self._bot_threads) > BOT_THREADS_KEPT:
+            self._bot_threads.popitem(last=False)
+
+    def is_bot_thread(self, channel_id: int | None) -> bool:
+        """True for a thread the bot opened to answer in."""
+        return channel_id is not None and channel_id in self._bot_threads
 
     async def answer(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 CONTENT = 2000
+THREAD_NAME = 100
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
 FIELD_NAME = 256

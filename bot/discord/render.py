@@ -231,3 +231,9 @@ def short_help() -> str:
         + ", or use /ask.",
         limits.CONTENT,
     )
+
+
+def thread_name(question: str) -> str:
+    """A thread's name from the question: one line, no markup, within Discord's limit."""
+    text = neutral(" ".join(question.split())).replace("\\", "")
+    return limits.truncate(text, limits.THREAD_NAME) or "Question about the article"

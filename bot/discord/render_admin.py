@@ -46,6 +46,7 @@ def config_embed(
         f"**Articles:** {articles}{_mark(stored.articles)}",
         f"**Keeps questions for /stats:** {_yes(config.log_questions)}"
         f"{_mark(stored.log_questions)}",
+        f"**Answers mentions in a thread:** {_yes(config.threads)}{_mark(stored.threads)}",
     ]
     return discord.Embed(
         title="Settings for this server",

@@ -53,6 +53,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN way TEXT NOT NULL DEFAULT 'slash';
     ALTER TABLE guild_settings ADD COLUMN log_questions INTEGER;
     """,
+    """
+    ALTER TABLE guild_settings ADD COLUMN threads INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -71,6 +74,7 @@ class GuildSettings:
     answer_mentions: bool | None = None
     articles: tuple[str, ...] | None = None
     log_questions: bool | None = None
+    threads: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -204,12 +208,12 @@ class Store:
         """The server's stored settings (all ``None`` when it changed nothing)."""
         rows = self._read(
             "SELECT allowed_channels, private_default, top_k, answer_mentions, articles, "
-            "log_questions FROM guild_settings WHERE guild_id = ?",
+            "log_questions, threads FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
         if not rows:
             return GuildSettings()
-        channels, private, top_k, mentions, articles, log_questions = rows[0]
+        channels, private, top_k, mentions, articles, log_questions, threads = rows[0]
         return GuildSettings(
             allowed_channels=None if channels is None else tuple(json.loads(channels)),
             private_default=_bool(private),
@@ -217,6 +221,7 @@ class Store:
             answer_mentions=_bool(mentions),
             articles=None if articles is None else tuple(json.loads(articles)),
             log_questions=_bool(log_questions),
+            threads=_bool(threads),
         )
 
     def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
@@ -224,8 +229,8 @@ class Store:
         with self._write() as db:
             db.execute(
                 "INSERT OR REPLACE INTO guild_settings (guild_id, allowed_channels, "
-                "private_default, top_k, answer_mentions, articles, log_questions, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "private_default, top_k, answer_mentions, articles, log_questions, threads, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     guild_id,
                     _json_ids(settings.allowed_channels),
@@ -234,6 +239,7 @@ class Store:
                     settings.answer_mentions,
                     _json_ids(settings.articles),
                     settings.log_questions,
+                    settings.threads,
                     time.time(),
                 ),
             )

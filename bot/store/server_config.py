@@ -27,6 +27,7 @@ class ServerConfig:
     answer_mentions: bool
     articles: tuple[str, ...]  # empty: every loaded article
     log_questions: bool
+    threads: bool = False  # answer mentions in a new thread named after the question
 
     def allows_channel(self, channel_id: int | None, parent_id: int | None) -> bool:
         """True when the allowlist is empty or names the channel (or a thread's parent)."""
@@ -52,6 +53,7 @@ def effective(settings: Settings, stored: GuildSettings) -> ServerConfig:
         answer_mentions=pick(stored.answer_mentions, settings.answer_mentions),
         articles=pick(stored.articles, ()),
         log_questions=pick(stored.log_questions, settings.log_questions),
+        threads=pick(stored.threads, settings.answer_in_threads),
     )
 
 

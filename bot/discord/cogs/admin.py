@@ -78,6 +78,7 @@ class AdminCog(commands.Cog):
         mentions="Answer when someone @mentions the bot",
         keep_questions="Store questions and votes for /stats (off: nothing is stored)",
         article="Which article(s) questions go to (ids separated by commas); 'all' for every one",
+        threads="Answer @mentions in a new thread named after the question (falls back to a reply)",
     )
     async def config_set(
         self,
@@ -87,6 +88,7 @@ class AdminCog(commands.Cog):
         mentions: bool | None = None,
         keep_questions: bool | None = None,
         article: str | None = None,
+        threads: bool | None = None,
     ) -> None:
         """Change how the bot answers here; options left out stay as they are."""
         guild_id = interaction.guild_id
@@ -100,6 +102,8 @@ class AdminCog(commands.Cog):
             changes["answer_mentions"] = mentions
         if keep_questions is not None:
             changes["log_questions"] = keep_questions
+        if threads is not None:
+            changes["threads"] = threads
         if article is not None:
             chosen = tuple(dict.fromkeys(a.strip() for a in article.split(",") if a.strip()))
             unknown = [a for a in chosen if self.bot.answerer.corpus.article(a) is None]

@@ -98,7 +98,12 @@ class AskCog(commands.Cog):
         config = self.bot.configs.for_guild(where.guild_id)
         started = time.perf_counter()
         conversations = self.bot.conversations
-        key = (where.channel_id, user_id)
+        # In a thread the bot opened, the thread is one conversation; elsewhere each person's.
+        key: tuple[object, ...] = (
+            ("thread", where.channel_id)
+            if self.bot.is_bot_thread(where.channel_id)
+            else (where.channel_id, user_id)
+        )
         previous = conversations.last(key) if follows else None
         turn = next_turn(self.bot.answerer.corpus, question, previous, conversations.now())
         conversations.remember(key, turn)
@@ -237,8 +242,8 @@ class AskCog(commands.Cog):
         ):
             return
         question = question_from_message(message.content, me.id)
-        follows = False
-        if message.reference is not None:
+        follows = self.bot.is_bot_thread(message.channel.id)
+        if message.reference is not None and not follows:
             if question:
                 # A reply to one of the bot's answers carries the conversation on.
                 follows = await self._replies_to_bot(message)
@@ -255,9 +260,46 @@ class AskCog(commands.Cog):
         embed, view = await self._prepare(
             question[:MAX_QUESTION], config.top_k, where, message.author.id, "mention", follows
         )
-        sent = await self._reply(message, embed=embed, view=view)
+        sent = None
+        if config.threads and isinstance(message.channel, discord.TextChannel):
+            sent = await self._answer_in_thread(message, question, where, embed, view)
+        if sent is None:
+            sent = await self._reply(message, embed=embed, view=view)
         if view is not None and sent is not None:
             view.message = sent
+
+    async def _answer_in_thread(
+        self,
+        message: discord.Message,
+        question: str,
+        where: Where,
+        embed: discord.Embed,
+        view: AnswerView | None,
+    ) -> discord.Message | None:
+        """Open a thread on the question and answer there; None when the thread cannot be made
+        (no permission, a channel that has none), so the caller replies instead."""
+        try:
+            thread = await message.create_thread(name=render.thread_name(question))
+        except discord.HTTPException as error:
+            log.info(
+                "could not open a thread in channel %s (%s); replying", where.channel_id, error
+            )
+            return None
+        self.bot.opened_thread(thread.id)
+        # The question starts the thread's conversation: follow-ups there are read with it.
+        conversations = self.bot.conversations
+        turn = conversations.last((where.channel_id, message.author.id))
+        if turn is not None:
+            conversations.remember(("thread", thread.id), turn)
+        try:
+            return await send_with_retry(
+                lambda: thread.send(
+                    embed=embed, view=view or MISSING, allowed_mentions=render.NO_MENTIONS
+                )
+            )
+        except discord.HTTPException as error:
+            log.warning("could not answer in thread %s: %s; replying", thread.id, error)
+            return None
 
     async def _replies_to_bot(self, message: discord.Message) -> bool:
         """True when ``message`` replies to a message the bot sent."""

@@ -215,7 +215,9 @@ def help_embed(questions_kept: bool = True) -> discord.Embed:
         value=(
             "`/ask question:` · mention me with your question · "
             "right-click a message → Apps → **Ask the article** · "
-            "`/article` (what is loaded) · `/source citation:` (one sentence by id)"
+            "`/summary` (the key points) · `/article` (what is loaded) · "
+            "`/source citation:` (one sentence by id). Follow up with “and france?” or "
+            "“why?”: `/ask` again within 5 minutes, or reply to my answer."
         ),
         inline=False,
     )

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     answer_in_threads: bool = Field(
         default=False, description="answer @mentions in a new thread named after the question"
     )
+    message_content: bool = Field(
+        default=False,
+        description="the privileged Message Content intent: follow-ups in the bot's threads "
+        "need no mention (enable it in the developer portal too)",
+    )
     database_path: Path = Field(
         default=Path("article-bot.sqlite3"), description="SQLite file for settings and stats"
     )

@@ -145,7 +145,9 @@ class ArticleBotBase(commands.Bot):
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
-        intents.message_content = False
+        # Privileged, and off unless asked for: only needed to read follow-ups in the bot's
+        # threads that do not mention it.
+        intents.message_content = settings.message_content
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,

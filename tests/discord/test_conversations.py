@@ -6,7 +6,7 @@ import discord
 import pytest
 
 from bot import wording
-from tests.discord.conftest import Server, plain
+from tests.discord.conftest import Server, make_settings, plain
 from tests.discord.test_mentions import mention
 
 READ_WITH = "Read with your earlier question"
@@ -150,3 +150,23 @@ async def test_where_no_thread_can_be_made_the_answer_is_a_reply(server: Server)
     assert reply.reference is not None
     assert reply.reference.message_id == asked.id
     assert len(server.channel.threads) == before
+
+
+@pytest.mark.parametrize("bot_settings", [make_settings(message_content=True)])
+@pytest.mark.usefixtures("threads_on")
+async def test_with_message_content_a_thread_follow_up_needs_no_mention(server: Server) -> None:
+    """MESSAGE_CONTENT=true: in the bot's thread a plain message is a follow-up; elsewhere
+    plain messages are still ignored."""
+    assert server.bot.intents.message_content
+    await server.alice.send(server.channel, f"{mention(server)} what did ireland say about joining")
+    thread = server.channel.threads[0]
+    await server.bob.send(thread, "and turkey?")
+    follow_up = thread.last_message
+    assert follow_up is not None
+    assert follow_up.author.id == server.bot.user.id  # type: ignore[union-attr]
+    assert READ_WITH in (follow_up.embeds[0].description or "")
+    before = server.channel.last_message
+    await server.alice.send(server.channel, "just chatting here")
+    assert server.channel.last_message is not None
+    assert server.channel.last_message.author.id != server.bot.user.id  # type: ignore[union-attr]
+    assert before is not None

@@ -231,8 +231,13 @@ class AskCog(commands.Cog):
         in_dm = message.guild is None
         if in_dm and not self.bot.settings.answer_dms:
             return
-        if not in_dm and me.id not in {user.id for user in message.mentions}:
-            return  # @everyone, @here and role mentions do not name the bot
+        in_bot_thread = self.bot.is_bot_thread(message.channel.id)
+        # @everyone, @here and role mentions do not name the bot. In a thread the bot opened,
+        # with the Message Content intent, any message is a follow-up.
+        mentioned = me.id in {user.id for user in message.mentions}
+        unprompted = in_bot_thread and self.bot.settings.message_content and bool(message.content)
+        if not in_dm and not mentioned and not unprompted:
+            return
         config = self.bot.configs.for_guild(message.guild.id if message.guild else None)
         if not in_dm and not (
             config.answer_mentions
@@ -242,7 +247,7 @@ class AskCog(commands.Cog):
         ):
             return
         question = question_from_message(message.content, me.id)
-        follows = self.bot.is_bot_thread(message.channel.id)
+        follows = in_bot_thread
         if message.reference is not None and not follows:
             if question:
                 # A reply to one of the bot's answers carries the conversation on.

@@ -12,7 +12,6 @@ and the answer latency (median, p99).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpora import large_articles, squad_questions  # noqa: E402
+from benchmarks.latency import summary  # noqa: E402
 from retrieval import Answerer, Corpus  # noqa: E402
 from retrieval.semantic import default_encoder  # noqa: E402
 
@@ -60,12 +60,7 @@ def main() -> None:
         t0 = time.perf_counter_ns()
         answerer.ask(question)
         timings.append((time.perf_counter_ns() - t0) / 1e6)
-    ordered = sorted(timings)
-    p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)]
-    print(
-        f"{len(timings)} distinct questions, cold: median {statistics.median(ordered):.2f} ms, "
-        f"p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms"
-    )
+    print(f"{len(timings)} distinct questions, cold: {summary(timings)}")
 
 
 if __name__ == "__main__":

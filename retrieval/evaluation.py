@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -15,6 +16,7 @@ from retrieval.errors import RetrievalError
 from retrieval.text import DAMAGE_MARK, fold
 
 RANKED_DEPTH = 10
+_Line = TypeVar("_Line", bound=BaseModel)
 
 
 class QuestionFileError(RetrievalError):
@@ -41,18 +43,18 @@ class EvalQuestion(BaseModel):
         return bool(self.gold)
 
 
-def read_questions(path: Path) -> list[EvalQuestion]:
-    """Parse a JSON-lines question file, naming the line of the first problem."""
+def _read_lines(path: Path, model: type[_Line], nothing: str) -> list[_Line]:
+    """Parse a JSON-lines file of ``model`` rows, naming the line of the first problem."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise QuestionFileError(path, 0, f"cannot read the file ({error})") from None
-    questions: list[EvalQuestion] = []
+    rows: list[_Line] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            questions.append(EvalQuestion.model_validate(json.loads(line)))
+            rows.append(model.model_validate(json.loads(line)))
         except json.JSONDecodeError as error:
             raise QuestionFileError(path, number, f"not JSON ({error.msg})") from None
         except ValidationError as error:
@@ -60,9 +62,14 @@ def read_questions(path: Path) -> list[EvalQuestion]:
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
             )
             raise QuestionFileError(path, number, problem) from None
-    if not questions:
-        raise QuestionFileError(path, 0, "the file holds no question")
-    return questions
+    if not rows:
+        raise QuestionFileError(path, 0, nothing)
+    return rows
+
+
+def read_questions(path: Path) -> list[EvalQuestion]:
+    """Parse a JSON-lines question file, naming the line of the first problem."""
+    return _read_lines(path, EvalQuestion, "the file holds no question")
 
 
 def _normalise(text: str) -> str:
@@ -247,26 +254,7 @@ def is_conversation_file(path: Path) -> bool:
 
 def read_conversations(path: Path) -> list[EvalConversation]:
     """Parse a JSON-lines conversation file, naming the line of the first problem."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise QuestionFileError(path, 0, f"cannot read the file ({error})") from None
-    conversations: list[EvalConversation] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            conversations.append(EvalConversation.model_validate(json.loads(line)))
-        except json.JSONDecodeError as error:
-            raise QuestionFileError(path, number, f"not JSON ({error.msg})") from None
-        except ValidationError as error:
-            problem = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
-            )
-            raise QuestionFileError(path, number, problem) from None
-    if not conversations:
-        raise QuestionFileError(path, 0, "the file holds no conversation")
-    return conversations
+    return _read_lines(path, EvalConversation, "the file holds no conversation")
 
 
 def evaluate_conversations(

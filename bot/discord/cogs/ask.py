@@ -306,33 +306,29 @@ class AskCog(commands.Cog):
             log.warning("could not answer in thread %s: %s; replying", thread.id, error)
             return None
 
+    async def _referenced(self, message: discord.Message) -> discord.Message | None:
+        """The message this one replies to, when it can be read."""
+        reference = message.reference
+        if reference is None or reference.message_id is None:
+            return None
+        if isinstance(reference.resolved, discord.Message):
+            return reference.resolved
+        try:
+            return await message.channel.fetch_message(reference.message_id)
+        except discord.HTTPException:
+            return None
+
     async def _replies_to_bot(self, message: discord.Message) -> bool:
         """True when ``message`` replies to a message the bot sent."""
-        reference = message.reference
+        target = await self._referenced(message)
         me = self.bot.user
-        if reference is None or reference.message_id is None or me is None:
-            return False
-        target = reference.resolved if isinstance(reference.resolved, discord.Message) else None
-        if target is None:
-            try:
-                target = await message.channel.fetch_message(reference.message_id)
-            except discord.HTTPException:
-                return False
-        return target.author.id == me.id
+        return target is not None and me is not None and target.author.id == me.id
 
     async def _referenced_text(self, message: discord.Message) -> str:
         """The text of the message this one replies to (empty when it cannot be read)."""
-        reference = message.reference
-        if reference is None or reference.message_id is None:
-            return ""
-        target = reference.resolved if isinstance(reference.resolved, discord.Message) else None
-        if target is None:
-            try:
-                target = await message.channel.fetch_message(reference.message_id)
-            except discord.HTTPException:
-                return ""
+        target = await self._referenced(message)
         me = self.bot.user
-        return question_from_message(target.content, me.id if me else 0)
+        return "" if target is None else question_from_message(target.content, me.id if me else 0)
 
     async def _reply(
         self,

@@ -68,7 +68,10 @@ def _verified(path: Path, expected: str) -> Path:
     if not path.is_file():
         raise SemanticModelError(f"{path}: the embedding model file is missing")
     if _sha256(path) != expected:
-        raise SemanticModelError(f"{path}: the file's SHA-256 is not the pinned one; reinstall")
+        raise SemanticModelError(
+            f"{path}: the file's SHA-256 is not the pinned one; reinstall article-bot "
+            "(or SEMANTIC=off runs BM25 alone)"
+        )
     return path
 
 
@@ -78,15 +81,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "article-bot"
 
 
+def quantized_path(cache_dir: Path | None) -> Path:
+    """Where the int8 model is kept: named for the source's hash and onnxruntime's version."""
+    import onnxruntime
+
+    name = f"minilm-l3-int8-{MODEL_SHA256[:16]}-ort{onnxruntime.__version__}.onnx"
+    return (cache_dir if cache_dir is not None else default_cache_dir()) / name
+
+
 def quantized_model(cache_dir: Path | None) -> Path:
     """The int8 model, made from the verified source the first time and cached; a cache that
     cannot be written costs a quantization per start (about 2 s), nothing else."""
-    import onnxruntime
-
     source, _tokenizer = model_files()
-    name = f"minilm-l3-int8-{MODEL_SHA256[:16]}-ort{onnxruntime.__version__}.onnx"
-    folder = cache_dir if cache_dir is not None else default_cache_dir()
-    target = folder / name
+    target = quantized_path(cache_dir)
+    folder, name = target.parent, target.name
     stamp = target.with_suffix(".sha256")
     if target.is_file() and stamp.is_file() and stamp.read_text().strip() == _sha256(target):
         return target
@@ -215,7 +223,20 @@ def default_encoder(cache_dir: Path | None = None) -> Encoder:
         encoder = _shared.get(cache_dir)
         if encoder is None:
             _source, tokenizer = model_files()
-            encoder = Encoder(quantized_model(cache_dir), tokenizer)
+            try:
+                encoder = Encoder(quantized_model(cache_dir), tokenizer)
+            except ImportError as error:
+                raise SemanticModelError(
+                    f"the embedding runtime cannot be loaded ({error}); "
+                    "SEMANTIC=off runs BM25 alone"
+                ) from None
+            except Exception as error:  # onnxruntime reports a bad model with its own types
+                if isinstance(error, SemanticModelError):
+                    raise
+                raise SemanticModelError(
+                    f"the embedding model cannot be loaded ({type(error).__name__}: {error}); "
+                    "SEMANTIC=off runs BM25 alone"
+                ) from None
             _shared[cache_dir] = encoder
         return encoder
 

@@ -96,3 +96,28 @@ def test_semantic_off_is_bm25_alone(bm25_corpus: Corpus, bm25_answerer: Answerer
     assert trace.candidates
     assert all(c.from_bm25 and c.cosine == 0.0 for c in trace.candidates)
     assert bm25_answerer.ask("who opposed the coalition?").found
+
+
+def test_a_cached_model_that_cannot_load_is_one_clear_error(tmp_path: Path) -> None:
+    """A damaged file in the cache whose stamp still matches: a SemanticModelError naming the
+    way out (SEMANTIC=off), never a traceback from onnxruntime."""
+    import hashlib
+
+    from retrieval.semantic import default_encoder, quantized_path
+
+    target = quantized_path(tmp_path)
+    target.write_bytes(b"not an onnx model")
+    target.with_suffix(".sha256").write_text(hashlib.sha256(b"not an onnx model").hexdigest())
+    with pytest.raises(SemanticModelError, match="SEMANTIC=off"):
+        default_encoder(tmp_path)
+
+
+def test_a_cached_model_that_changed_is_made_again(tmp_path: Path) -> None:
+    """A cached file that no longer matches its stamp is quantized again from the source."""
+    from retrieval.semantic import quantized_model, quantized_path
+
+    made = quantized_model(tmp_path)
+    assert made == quantized_path(tmp_path)
+    made.write_bytes(b"damaged")
+    again = quantized_model(tmp_path)
+    assert again.read_bytes() != b"damaged"

@@ -30,7 +30,7 @@ CANDIDATE_FEATURES = (
     "bm25_rank",  # 1 / (1 + its place in BM25's order); 0 when only the embedding found it
     "lead_cosine",  # the similarity of the sentence before it (what "He said..." refers to)
 )
-QUESTION_FEATURES = (
+_SIGNALS: tuple[str, ...] = (
     "top_logit",  # the ordering model's score of the first passage
     "margin",  # how far ahead of the second passage it is
     "coverage",
@@ -45,6 +45,12 @@ QUESTION_FEATURES = (
     "log_terms",  # log of the question's distinct terms
     "unmatched_specificity",  # the most specific question term the first passage lacks
     "log_sentences",  # the size of the library searched (scores scale with it)
+)
+# Each signal again times the library's size: what a score means differs between a
+# 30-sentence news story and a 400-sentence encyclopedia article (calibration, measured).
+_SIZE = _SIGNALS.index("log_sentences")
+QUESTION_FEATURES: tuple[str, ...] = _SIGNALS + tuple(
+    f"{name}_x_size" for name in _SIGNALS if name != "log_sentences"
 )
 
 _NUMBER = re.compile(
@@ -179,4 +185,5 @@ def question_vector(
         unmatched_specificity(corpus, question, top.document),
         math.log(len(corpus.sentences)),
     )
-    return np.asarray(values, dtype=np.float64)
+    base = np.asarray(values, dtype=np.float64)
+    return np.concatenate((base, np.delete(base, _SIZE) * base[_SIZE]))

@@ -17,7 +17,7 @@ from tests.conftest import DATA
         # Floors set below the measured values (docs/quality.md): a guard, not a target.
         ("questions-dev.jsonl", 0.82, 0.94, 0.03, 0.60),
         ("questions-test.jsonl", 0.87, 0.93, 0.03, 0.70),
-        ("blind-dev.jsonl", 0.77, 0.87, 0.05, 0.10),
+        ("blind-dev.jsonl", 0.77, 0.85, 0.07, 0.10),
         ("blind-test.jsonl", 0.77, 0.90, 0.03, 0.25),
     ],
 )

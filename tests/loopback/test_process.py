@@ -338,7 +338,8 @@ async def test_run_watch_reloads_when_an_article_is_added(
     write_article(seeds, "moon-base.txt", "Moon Base Opens\n\nThe lunar base opened on Tuesday.\n")
     for _ in range(40):
         data = await ask(emulator, "when did the lunar base open")
-        if data["embeds"][0].get("fields"):
+        # Before the reload the bot may quote its closest guesses from the old article.
+        if data["embeds"][0].get("fields") and "moon-base:" in quoted(data):
             break
         await asyncio.sleep(0.25)
     assert "moon-base:p1s1" in quoted(data)

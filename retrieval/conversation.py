@@ -47,15 +47,17 @@ class Turn:
 
 
 def is_follow_up(corpus: Corpus, question: str) -> bool:
-    """True when ``question`` lacks a subject of its own: it opens as a follow-up does, points
-    back with a pronoun while naming nothing, or holds at most one word the articles know."""
-    if _OPENER.search(question):
-        return True
+    """True when ``question`` lacks a subject of its own: it holds at most one word the
+    articles know, or it opens as a follow-up does ("and…", "why…") or points back with a
+    pronoun while naming nothing itself. A question that opens so but names its subject
+    among three or more known words ("why did russia oppose the coalition?") stands alone."""
     analysed = analyse_question(corpus, question)
     known = [t for t in analysed.terms if t in corpus.own]
     names = [t for t in known if t in corpus.proper_terms]
     if len(known) <= 1:
         return True
+    if _OPENER.search(question):
+        return len(known) <= 2 or not names
     return bool(_BACK_REFERENCE.search(question)) and not names
 
 

@@ -170,3 +170,23 @@ async def test_with_message_content_a_thread_follow_up_needs_no_mention(server: 
     assert server.channel.last_message is not None
     assert server.channel.last_message.author.id != server.bot.user.id  # type: ignore[union-attr]
     assert before is not None
+
+
+@pytest.mark.usefixtures("threads_on")
+async def test_without_message_content_a_plain_thread_message_is_left_alone(
+    server: Server,
+) -> None:
+    """Intent off: Discord sends no text for a message without a mention, so the bot has
+    nothing to answer and says nothing; a mention in the thread still works."""
+    await server.alice.send(server.channel, f"{mention(server)} what did ireland say about joining")
+    thread = server.channel.threads[0]
+    first_answer = thread.last_message
+    await server.bob.send(thread, "and turkey?")
+    assert thread.last_message is not None
+    assert thread.last_message.author.id != server.bot.user.id  # type: ignore[union-attr]
+    await server.bob.send(thread, f"{mention(server)} and turkey?")
+    follow_up = thread.last_message
+    assert follow_up is not None
+    assert follow_up.author.id == server.bot.user.id  # type: ignore[union-attr]
+    assert first_answer is not None
+    assert follow_up.id != first_answer.id

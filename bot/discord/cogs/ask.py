@@ -233,9 +233,10 @@ class AskCog(commands.Cog):
             return
         in_bot_thread = self.bot.is_bot_thread(message.channel.id)
         # @everyone, @here and role mentions do not name the bot. In a thread the bot opened,
-        # with the Message Content intent, any message is a follow-up.
+        # any message whose text Discord sends (it does with the Message Content intent) is a
+        # follow-up.
         mentioned = me.id in {user.id for user in message.mentions}
-        unprompted = in_bot_thread and self.bot.settings.message_content and bool(message.content)
+        unprompted = in_bot_thread and bool(message.content.strip())
         if not in_dm and not mentioned and not unprompted:
             return
         config = self.bot.configs.for_guild(message.guild.id if message.guild else None)

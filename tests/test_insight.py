@@ -192,3 +192,37 @@ def test_export_feedback_without_a_database_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no database yet" in result.stderr
     assert not missing.exists()
+
+
+def test_not_sure_answers_are_counted_and_exported_for_labelling(tmp_path: Path) -> None:
+    """/stats counts the third answer on its own; export-feedback offers unrated not-sure
+    answers to label, as it does refusals."""
+    from bot.store.feedback_export import TO_LABEL_UNSURE, export_feedback
+    from bot.store.stats import build_report
+    from retrieval import load_corpus
+    from tests.conftest import SEEDS
+
+    store = Store(tmp_path / "bot.sqlite3")
+    common = {"guild_id": 1, "channel_id": 2, "user_id": 3, "latency_ms": 1.0, "way": "slash"}
+    store.record_question(
+        question="sure one",
+        citations=["coalition-of-will:p11s1"],
+        scores=[1.0],
+        refused=False,
+        **common,
+    )  # type: ignore[arg-type]
+    store.record_question(
+        question="unsure one",
+        citations=["coalition-of-will:p9s1"],
+        scores=[0.2],
+        refused=False,
+        unsure=True,
+        confidence=0.3,
+        **common,
+    )  # type: ignore[arg-type]
+    asked = store.questions(1)
+    report = build_report(asked, now=asked[-1].asked_at + 1)
+    assert (report.last_30, report.unsure_30, report.refused_30) == (2, 1, 0)
+    assert report.unsure_share_30 == 0.5
+    exported = export_feedback(asked, load_corpus(SEEDS))
+    assert [(q.question, q.kind) for q in exported.questions] == [("unsure one", TO_LABEL_UNSURE)]

@@ -203,3 +203,38 @@ def test_a_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
     sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError, match="newer article-bot"):
         Store(path)
+
+
+def test_not_sure_answers_and_threads_are_stored_and_read_back(tmp_path: Path) -> None:
+    """The third answer is kept apart from answered and refused, with its confidence; the
+    threads setting round-trips like the others."""
+    store = Store(tmp_path / "bot.sqlite3")
+    ask(store, "sure", confidence=0.9)
+    ask(store, "not sure", unsure=True, confidence=0.3)
+    ask(store, "refused", refused=True, citations=[], scores=[], confidence=0.02)
+    by_text = {q.question: q for q in store.questions(1)}
+    assert (by_text["sure"].unsure, by_text["sure"].confidence) == (False, 0.9)
+    assert (by_text["not sure"].unsure, by_text["not sure"].confidence) == (True, 0.3)
+    assert by_text["refused"].refused
+    assert not by_text["refused"].unsure
+    store.save_guild_settings(5, GuildSettings(threads=True))
+    assert store.guild_settings(5).threads is True
+
+
+def test_a_version_2_database_gains_the_new_columns_with_its_rows(tmp_path: Path) -> None:
+    """A file made by the release before (schema 2) migrates in place: old questions read as
+    sure answers with no confidence, old settings with threads unset."""
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "\nPRAGMA user_version = 2;")
+    db.execute(
+        "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, question, citations, "
+        "scores, refused, latency_ms, way) VALUES (1, 1, 2, 'h', 'old one', '[]', '[]', 0, 1, "
+        "'slash')"
+    )
+    db.execute("INSERT INTO guild_settings (guild_id, top_k, updated_at) VALUES (1, 2, 0)")
+    db.close()
+    store = Store(path)
+    [old] = store.questions(1)
+    assert (old.question, old.unsure, old.confidence) == ("old one", False, None)
+    assert store.guild_settings(1) == GuildSettings(top_k=2)

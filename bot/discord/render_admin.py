@@ -71,7 +71,10 @@ def stats_embed(report: StatsReport, with_chart: bool) -> discord.Embed:
     )
     embed.add_field(
         name="Last 30 days",
-        value=f"{report.last_30} questions\n{report.refused_share_30:.0%} not answered",
+        value=(
+            f"{report.last_30} questions\n{report.refused_share_30:.0%} not answered\n"
+            f"{report.unsure_share_30:.0%} answered “not sure”"
+        ),
     )
     embed.add_field(name="Most asked", value=_ranked(report.top_questions), inline=False)
     embed.add_field(

@@ -55,6 +55,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     """
     ALTER TABLE guild_settings ADD COLUMN threads INTEGER;
+    ALTER TABLE questions ADD COLUMN confidence REAL;
+    ALTER TABLE questions ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -91,6 +93,8 @@ class AskedQuestion:
     latency_ms: float | None
     up: int
     down: int
+    unsure: bool = False  # passages shown under "the article may not answer this directly"
+    confidence: float | None = None
 
 
 def _json_ids(values: Sequence[object] | None) -> str | None:
@@ -259,12 +263,15 @@ class Store:
         latency_ms: float,
         way: str,
         at: float | None = None,
+        unsure: bool = False,
+        confidence: float | None = None,
     ) -> int:
         """Store one question and what was answered; returns its id (committed on return)."""
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, question, "
-                "citations, scores, refused, latency_ms, way) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "citations, scores, refused, latency_ms, way, unsure, confidence) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     time.time() if at is None else at,
                     guild_id,
@@ -276,6 +283,8 @@ class Store:
                     int(refused),
                     round(latency_ms, 3),
                     way,
+                    int(unsure),
+                    None if confidence is None else round(confidence, 4),
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -308,7 +317,8 @@ class Store:
             params.append(since)
         rows = self._read(
             "SELECT q.id, q.asked_at, q.guild_id, q.question, q.citations, q.scores, q.refused, "
-            "q.latency_ms, COALESCE(SUM(v.vote = 1), 0), COALESCE(SUM(v.vote = -1), 0) "
+            "q.latency_ms, COALESCE(SUM(v.vote = 1), 0), COALESCE(SUM(v.vote = -1), 0), "
+            "q.unsure, q.confidence "
             "FROM questions q LEFT JOIN votes v ON v.question_id = q.id "
             f"WHERE {' AND '.join(where)} GROUP BY q.id ORDER BY q.asked_at, q.id",
             params,
@@ -325,6 +335,8 @@ class Store:
                 latency_ms=row[7],
                 up=int(row[8]),
                 down=int(row[9]),
+                unsure=bool(row[10]),
+                confidence=row[11],
             )
             for row in rows
         ]

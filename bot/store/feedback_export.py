@@ -12,6 +12,7 @@ from retrieval.evaluation import EvalQuestion
 
 TO_LABEL_REFUSED = "refused: label me"
 TO_LABEL_DOWN = "rated down: label me"
+TO_LABEL_UNSURE = "not sure: label me"
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ class Export:
 
 
 def export_feedback(asked: Sequence[AskedQuestion], corpus: Corpus) -> Export:
-    """One line per distinct question: gold from the passage people rated 👍; refused and
-    👎-only questions with empty gold and a kind that asks an admin to label them.
+    """One line per distinct question: gold from the passage people rated 👍; refused,
+    👎-only and unrated "not sure" questions with empty gold and a kind that asks an admin to
+    label them.
 
     Empty gold means "the article cannot answer" to `eval`, which is what the bot decided for a
     refused question; an admin who finds the answer in the article fills the gold in.
@@ -56,6 +58,10 @@ def _line(q: AskedQuestion, corpus: Corpus, skipped: list[str]) -> EvalQuestion 
         return EvalQuestion(question=q.question, gold=(sentence.text,), kind="rated up")
     if q.down > q.up:
         return EvalQuestion(question=q.question, gold=(), kind=TO_LABEL_DOWN)
+    if q.unsure:
+        # The bot showed its closest passages without being sure: the cases that teach the
+        # decision most, once an admin says whether the article answers.
+        return EvalQuestion(question=q.question, gold=(), kind=TO_LABEL_UNSURE)
     return None
 
 

@@ -33,6 +33,7 @@ class StatsReport:
     last_30: int
     refused_7: int
     refused_30: int
+    unsure_30: int
     top_questions: tuple[tuple[str, int], ...]
     top_refused: tuple[tuple[str, int], ...]
     rated_down: tuple[RatedDown, ...]
@@ -43,6 +44,11 @@ class StatsReport:
     def refused_share_30(self) -> float:
         """The share of the last 30 days' questions that the article could not answer."""
         return self.refused_30 / self.last_30 if self.last_30 else 0.0
+
+    @property
+    def unsure_share_30(self) -> float:
+        """Share of the month's questions answered only "not sure"."""
+        return self.unsure_30 / self.last_30 if self.last_30 else 0.0
 
     @property
     def refused_share_7(self) -> float:
@@ -92,6 +98,7 @@ def build_report(
         last_30=len(month),
         refused_7=sum(q.refused for q in week),
         refused_30=sum(q.refused for q in month),
+        unsure_30=sum(q.unsure for q in month),
         top_questions=_most_common(month, TOP),
         top_refused=_most_common([q for q in month if q.refused], TOP),
         rated_down=_rated_down(month, TOP),

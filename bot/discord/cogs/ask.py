@@ -122,6 +122,8 @@ class AskCog(commands.Cog):
                 refused=not answer.found,
                 latency_ms=latency_ms,
                 way=way,
+                unsure=answer.found and not answer.confident,
+                confidence=answer.confidence,
             )
         except sqlite3.Error as error:
             # Losing one statistic is better than leaving the user without an answer.

@@ -15,24 +15,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.squad import SquadArticle, as_article  # noqa: E402
+from benchmarks.squad import (  # noqa: E402
+    SquadArticle,
+    as_article,
+    baseline_index,
+    baseline_sentences,
+    baseline_tokens,
+)
 from retrieval import Answerer, Corpus  # noqa: E402
 from retrieval.semantic import default_encoder  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "squad2" / "dev-v2.0-tune.json"
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_TOKEN = re.compile(r"\w+")
 
 
 @dataclass
@@ -87,17 +89,13 @@ def ours(entry: dict, index: int, tally: Tally, semantic: bool) -> None:
 
 
 def baseline(entry: dict, tally: Tally, threshold: float | None) -> None:
-    sentences: list[tuple[int, int, str]] = []  # (paragraph, start in paragraph, text)
-    for p, paragraph in enumerate(entry["paragraphs"]):
-        cursor = 0
-        for piece in _SENTENCE.split(paragraph["context"]):
-            start = paragraph["context"].index(piece, cursor)
-            sentences.append((p, start, piece))
-            cursor = start + len(piece)
-    index = BM25Okapi([_TOKEN.findall(s[2].lower()) for s in sentences])
+    """benchmarks/squad.py's rank-bm25 baseline on one article, refusing under ``threshold``."""
+    squad = SquadArticle(entry["title"], tuple(p["context"] for p in entry["paragraphs"]))
+    sentences = baseline_sentences(0, squad)
+    index = baseline_index([squad], sentences)
     for p, paragraph in enumerate(entry["paragraphs"]):
         for qa in paragraph["qas"]:
-            scores = index.get_scores(_TOKEN.findall(qa["question"].lower()))
+            scores = index.get_scores(baseline_tokens(qa["question"]))
             top = int(np.argmax(scores))
             best = float(scores[top])
             answerable = not qa.get("is_impossible", False) and bool(qa["answers"])
@@ -110,10 +108,10 @@ def baseline(entry: dict, tally: Tally, threshold: float | None) -> None:
                 continue
             tally.answerable += 1
             tally.refused_a += refused
-            sp, start, text = sentences[top]
-            if not refused and sp == p:
+            found = sentences[top]
+            if not refused and found.paragraph == p:
                 tally.p_at_1 += any(
-                    start <= a["answer_start"] < start + len(text) for a in qa["answers"]
+                    found.start <= a["answer_start"] < found.end for a in qa["answers"]
                 )
 
 

@@ -258,8 +258,8 @@ class Answerer:
         corpus = self.corpus
         article_id = next(iter(articles), None) or corpus.articles[0].id
         positions = summary_sentences(corpus, article_id, top_k)
-        passages = [build_passage(corpus, p, 0.0, 0.0, set()) for p in positions]
-        passages = [dataclasses.replace(p, lead=None, lead_text="") for p in passages]
+        # Summary sentences are quoted alone: the one before is often in the summary too.
+        passages = [build_passage(corpus, p, 0.0, 0.0, set(), join_lead=False) for p in positions]
         return Answer(
             question,
             tuple(passages),

@@ -99,15 +99,20 @@ def leans_on_previous(sentence: Sentence, previous: Sentence | None) -> bool:
 
 
 def build_passage(
-    corpus: Corpus, doc: int, score: float, coverage: float, terms: Set[str]
+    corpus: Corpus,
+    doc: int,
+    score: float,
+    coverage: float,
+    terms: Set[str],
+    join_lead: bool = True,
 ) -> Passage:
     """The passage for the sentence at corpus position ``doc``, with the sentence before it
-    when it leans on that one and the two fit in MAX_JOINED_CHARS."""
+    when it leans on that one, the two fit in MAX_JOINED_CHARS, and ``join_lead`` allows."""
     sentence = corpus.sentences[doc]
     matched, spans = highlights(corpus.term_spans(doc), terms, sentence.text)
     before, after = corpus.neighbours(sentence)
     lead, lead_text = None, ""
-    if before is not None and leans_on_previous(sentence, before):
+    if join_lead and before is not None and leans_on_previous(sentence, before):
         article = corpus.article(sentence.article_id)
         if article is not None and sentence.end - before.start <= MAX_JOINED_CHARS:
             lead, lead_text = before, article.text[before.start : sentence.start]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +21,7 @@ _CREDIT = re.compile(
     r"|\(\s*(?:Photo|Image)[^)]*\))\s*$",
     re.IGNORECASE,
 )
-_FOOTER = re.compile(r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
+FOOTER = re.compile(r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 
@@ -33,6 +34,9 @@ class ArticleMeta(BaseModel):
     source: str | None = Field(default=None, min_length=1, max_length=200)
     url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
     date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    author: str | None = Field(default=None, min_length=1, max_length=200)
+    # Set by `article-bot add`: the file it was made from, kept beside it (originals/...).
+    original: str | None = Field(default=None, min_length=1, max_length=300)
 
 
 class ParagraphKind(StrEnum):
@@ -53,6 +57,7 @@ class Sentence:
     end: int
     text: str
     kind: ParagraphKind
+    page: int | None = None
 
     @property
     def citation_id(self) -> str:
@@ -70,6 +75,15 @@ class Paragraph:
     end: int
     sentences: tuple[Sentence, ...]
     credit: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading inside the article and the number of the first paragraph under it."""
+
+    heading: str
+    first_paragraph: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +98,7 @@ class Article:
     subheadlines: tuple[str, ...]
     paragraphs: tuple[Paragraph, ...]
     footer: str | None
+    sections: tuple[Section, ...] = ()
 
     @property
     def title(self) -> str:
@@ -109,7 +124,8 @@ def article_id_for(path: Path) -> str:
     return slug or "article"
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def decode_text(path: Path, raw: bytes) -> str:
+    """The file's text as UTF-8 with Unix line ends, or an ArticleError saying why not."""
     if not raw.strip():
         raise ArticleError(path, "the file is empty")
     if len(raw) > MAX_ARTICLE_BYTES:
@@ -126,7 +142,7 @@ def _decode(path: Path, raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _split_front_matter(path: Path, text: str) -> tuple[ArticleMeta, str, int]:
+def split_front_matter(path: Path, text: str) -> tuple[ArticleMeta, str, int]:
     """Return the metadata, the article text after the front matter, and its first line number."""
     lines = text.split("\n")
     if lines[0].strip() != FRONT_MATTER_FENCE:
@@ -187,27 +203,66 @@ def _is_subheadline(chunk: str) -> bool:
     return len(chunk) <= _SUBHEADLINE_MAX_CHARS and not re.search(r"""[.!?:;,]["'”’)]*$""", chunk)
 
 
+class BlockRole(StrEnum):
+    """What a block of an article's text is, before paragraphs are numbered."""
+
+    HEADLINE = "headline"
+    SUBHEADLINE = "subheadline"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    FOOTER = "footer"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A span of the article's text with its role and, for paged sources, its page."""
+
+    start: int
+    end: int
+    role: BlockRole
+    page: int | None = None
+
+
+def _plain_text_blocks(text: str) -> list[Block]:
+    """Roles for a plain-text article: headline first, short unpunctuated lines after it are
+    sub-headlines, a copyright line last is the footer, everything else a paragraph."""
+    spans = _blocks(text)
+    roles = [BlockRole.PARAGRAPH] * len(spans)
+    if len(spans) > 1 and FOOTER.search(text[spans[-1].start : spans[-1].end]):
+        roles[-1] = BlockRole.FOOTER
+    if spans:
+        roles[0] = BlockRole.HEADLINE
+    body = [i for i, role in enumerate(roles) if role is BlockRole.PARAGRAPH]
+    # The last body block always stays a paragraph: an article needs one to quote.
+    for i in body[:-1]:
+        if not _is_subheadline(text[spans[i].start : spans[i].end]):
+            break
+        roles[i] = BlockRole.SUBHEADLINE
+    return [Block(span.start, span.end, role) for span, role in zip(spans, roles, strict=True)]
+
+
 def parse_article(path: Path, raw: bytes) -> Article:
-    """Build an Article from a file's bytes, or raise ArticleError naming the file."""
-    meta, text, _first_line = _split_front_matter(path, _decode(path, raw))
-    blocks = _blocks(text)
+    """Build an Article from a plain-text file's bytes, or raise ArticleError naming the file."""
+    meta, text, _first_line = split_front_matter(path, decode_text(path, raw))
+    return build_article(path, meta, text, _plain_text_blocks(text))
+
+
+def build_article(path: Path, meta: ArticleMeta, text: str, blocks: Sequence[Block]) -> Article:
+    """Number the paragraphs and split the sentences of ``text`` laid out as ``blocks``."""
     if not blocks:
         raise ArticleError(path, "the article has no text after its front matter")
-    footer: str | None = None
-    if len(blocks) > 1 and _FOOTER.search(text[blocks[-1].start : blocks[-1].end]):
-        footer = text[blocks[-1].start : blocks[-1].end]
-        blocks = blocks[:-1]
-    headline = text[blocks[0].start : blocks[0].end]
-    rest = blocks[1:]
-    subheadlines: list[str] = []
-    while rest and len(rest) > 1 and _is_subheadline(text[rest[0].start : rest[0].end]):
-        subheadlines.append(text[rest[0].start : rest[0].end])
-        rest = rest[1:]
-    if not rest:
-        raise ArticleError(path, "the article has a headline but no paragraph to quote")
+    headline = next((text[b.start : b.end] for b in blocks if b.role is BlockRole.HEADLINE), "")
+    subheadlines = tuple(text[b.start : b.end] for b in blocks if b.role is BlockRole.SUBHEADLINE)
+    footers = [text[b.start : b.end] for b in blocks if b.role is BlockRole.FOOTER]
     article_id = article_id_for(path)
     paragraphs: list[Paragraph] = []
-    for number, block in enumerate(rest, start=1):
+    sections: list[Section] = []
+    for block in blocks:
+        if block.role is BlockRole.HEADING:
+            sections.append(Section(text[block.start : block.end], len(paragraphs) + 1))
+        if block.role is not BlockRole.PARAGRAPH:
+            continue
+        number = len(paragraphs) + 1
         chunk = text[block.start : block.end]
         credit_match = _CREDIT.search(chunk)
         kind = ParagraphKind.BODY
@@ -219,20 +274,32 @@ def parse_article(path: Path, raw: bytes) -> Article:
             end = block.start + len(chunk[: credit_match.start()].rstrip())
         sentences = tuple(
             Sentence(
-                article_id, number, index, span.start, span.end, text[span.start : span.end], kind
+                article_id,
+                number,
+                index,
+                span.start,
+                span.end,
+                text[span.start : span.end],
+                kind,
+                block.page,
             )
             for index, span in enumerate(split_sentences(text, block.start, end), start=1)
         )
-        paragraphs.append(Paragraph(number, kind, block.start, block.end, sentences, credit))
+        paragraphs.append(
+            Paragraph(number, kind, block.start, block.end, sentences, credit, block.page)
+        )
+    if not paragraphs:
+        raise ArticleError(path, "the article has a headline but no paragraph to quote")
     return Article(
         id=article_id,
         path=path,
         meta=meta,
         text=text,
-        headline=headline,
-        subheadlines=tuple(subheadlines),
+        headline=headline or meta.title or paragraphs[0].sentences[0].text,
+        subheadlines=subheadlines,
         paragraphs=tuple(paragraphs),
-        footer=footer,
+        footer=footers[-1] if footers else None,
+        sections=tuple(s for s in sections if s.first_paragraph <= len(paragraphs)),
     )
 
 

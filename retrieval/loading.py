@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.article import load_article
 from retrieval.corpus import Corpus, IndexSettings, Progress
 from retrieval.errors import ArticleError, SeedsFolderError
+from retrieval.formats.reading import ARTICLE_SUFFIXES, read_article
 from retrieval.semantic import Encoder
 from retrieval.synonyms import SYNONYMS_FILE_NAME, load_synonyms
-
-ARTICLE_SUFFIX = ".txt"
 
 
 def article_paths(folder: Path) -> list[Path]:
@@ -23,7 +21,8 @@ def article_paths(folder: Path) -> list[Path]:
         paths = sorted(
             p
             for p in folder.iterdir()
-            if p.suffix == ARTICLE_SUFFIX
+            if p.suffix.casefold() in ARTICLE_SUFFIXES
+            and p.is_file()
             and p.name != SYNONYMS_FILE_NAME
             and not p.name.startswith(".")
         )
@@ -32,7 +31,9 @@ def article_paths(folder: Path) -> list[Path]:
             folder, f"cannot list the folder ({error.strerror or error})"
         ) from None
     if not paths:
-        raise SeedsFolderError(folder, f"the folder holds no article (*{ARTICLE_SUFFIX})")
+        raise SeedsFolderError(
+            folder, "the folder holds no article (*.txt, *.md, *.html or *.pdf)"
+        )
     return paths
 
 
@@ -47,7 +48,7 @@ def load_corpus(
     With ``cache_dir``, the analysis (and the sentence vectors) are read from, or written to,
     the on-disk cache there; with ``encoder``, every sentence is embedded for semantic
     matching."""
-    articles = [load_article(path) for path in article_paths(folder)]
+    articles = [read_article(path) for path in article_paths(folder)]
     seen: dict[str, Path] = {}
     for article in articles:
         if article.id in seen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -16,3 +17,19 @@ def bundled_seeds() -> Path:
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def data_seeds_folder() -> Path:
+    """Where articles added to the bundled library go (the package itself may be read-only and
+    is replaced on upgrade): the user's data folder."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "article-bot" / "seeds"
+
+
+def default_seeds() -> Path:
+    """The library served when SEEDS_DIR is not set: the data folder once an article has been
+    added there, else the bundled article."""
+    added = data_seeds_folder()
+    if added.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in added.iterdir()):
+        return added
+    return bundled_seeds()

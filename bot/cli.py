@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="interactive chat in the terminal")
     chat.add_argument("--top-k", type=_top_k, default=None, help="passages per answer (1-10)")
     sub.add_parser("inspect", help="list the loaded articles and their quotable sentences")
+    add = sub.add_parser(
+        "add", help="add an article: a .txt, .md, .html or .pdf file, or an http(s) link"
+    )
+    add.add_argument("source", help="a file path or an http(s) URL")
+    remove = sub.add_parser("remove", help="remove an article by its id (see inspect)")
+    remove.add_argument("article_id", metavar="ID", help="the article's id")
     run = sub.add_parser("run", help="connect to Discord and answer there (needs DISCORD_TOKEN)")
     run.add_argument(
         "--watch", action="store_true", help="reload the articles when the seeds folder changes"
@@ -56,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--guild", type=int, help="only this server's questions")
     export.add_argument("--database", type=Path, help="SQLite file (default: DATABASE_PATH)")
-    for command in (ask, chat, sub.choices["inspect"], run, sync, evaluate, export):
+    for command in (ask, chat, sub.choices["inspect"], add, remove, run, sync, evaluate, export):
         command.add_argument(
             "--seeds", type=Path, default=argparse.SUPPRESS, help="folder of articles"
         )
@@ -114,6 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = args.seeds.resolve() if from_argument else settings.seeds_folder
     # /reload and --watch re-read the folder the bot was started on.
     settings = settings.model_copy(update={"seeds_dir": seeds})
+    if args.command in ("add", "remove"):
+        from bot.terminal import library_commands
+
+        if args.command == "add":
+            return library_commands.add(settings, seeds, args.source)
+        return library_commands.remove_article(settings, seeds, args.article_id)
     try:
         corpus = load_library(
             settings.semantic, seeds, settings.index_cache_dir, progress_reporter(sys.stderr)

@@ -10,7 +10,7 @@ from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.bundled import bundled_seeds
+from bot.bundled import data_seeds_folder, default_seeds
 
 ENV_FILE = ".env"
 
@@ -53,6 +53,17 @@ class Settings(BaseSettings):
     semantic: bool = Field(
         default=True,
         description="re-rank and decide with sentence embeddings; off: BM25 only (small machines)",
+    )
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="let /article add and article-bot add fetch from loopback and private "
+        "addresses (tests, self-hosted sources); link-local and metadata addresses never",
+    )
+    fetch_max_bytes: int = Field(
+        default=20_000_000, ge=1_000, le=100_000_000, description="largest page or PDF fetched"
+    )
+    fetch_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=300, description="longest a fetch may take, redirects included"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
@@ -99,8 +110,9 @@ class Settings(BaseSettings):
 
     @property
     def seeds_folder(self) -> Path:
-        """The folder of articles to load: SEEDS_DIR when set, else the bundled article."""
-        return self.seeds_dir if self.seeds_dir is not None else bundled_seeds()
+        """The folder of articles to load: SEEDS_DIR when set, else the bundled article (or the
+        data folder it moved to when articles were added)."""
+        return self.seeds_dir if self.seeds_dir is not None else default_seeds()
 
     @property
     def has_token(self) -> bool:
@@ -122,6 +134,8 @@ def seeds_origin(env_file: Path = Path(ENV_FILE)) -> str:
         values = dotenv_values(env_file, encoding="utf-8")
         if any(name.upper() == "SEEDS_DIR" and value for name, value in values.items()):
             return f"SEEDS_DIR in {env_file.resolve()}, read relative to that file's folder"
+    if default_seeds() == data_seeds_folder():
+        return f"no SEEDS_DIR: the articles added to the bundled library, in {data_seeds_folder()}"
     return "the bundled article"
 
 

@@ -12,9 +12,10 @@ EXAMPLE_QUESTIONS = (
 
 
 def place(sentence: Sentence) -> str:
-    """Where a sentence stands in its article: "paragraph 9, sentence 1"."""
+    """Where a sentence stands: "paragraph 9, sentence 1" (in a PDF: "page 2, paragraph 9, …")."""
     part = "photo caption" if sentence.kind is ParagraphKind.CAPTION else "paragraph"
-    return f"{part} {sentence.paragraph}, sentence {sentence.number}"
+    page = f"page {sentence.page}, " if sentence.page is not None else ""
+    return f"{page}{part} {sentence.paragraph}, sentence {sentence.number}"
 
 
 def citation_label(sentence: Sentence, article: Article | None) -> str:
@@ -104,3 +105,14 @@ def citation_ids_hint(corpus: Corpus) -> str:
 def unknown_citation(typed: str, corpus: Corpus) -> str:
     """The reply to a citation id that names no sentence."""
     return f"No sentence has the citation id “{typed}”. {citation_ids_hint(corpus)}"
+
+
+def added_lines(article: Article, shown: int = 3) -> list[str]:
+    """What an admin is told about an article just added: what it is and how it starts."""
+    about = ", ".join(x for x in (article.source, article.meta.date) if x)
+    lines = [
+        f"Added “{article.title}” as `{article.id}`: {len(article.paragraphs)} paragraphs, "
+        f"{len(article.sentences)} sentences" + (f" ({about})." if about else ".")
+    ]
+    lines += [f"{i}. “{s.text}”" for i, s in enumerate(article.sentences[:shown], start=1)]
+    return lines

@@ -31,9 +31,7 @@ def article_paths(folder: Path) -> list[Path]:
             folder, f"cannot list the folder ({error.strerror or error})"
         ) from None
     if not paths:
-        raise SeedsFolderError(
-            folder, "the folder holds no article (*.txt, *.md, *.html or *.pdf)"
-        )
+        raise SeedsFolderError(folder, "the folder holds no article (*.txt, *.md, *.html or *.pdf)")
     return paths
 
 

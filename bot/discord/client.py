@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -14,6 +15,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.articles.adding import AddError, prepare, remove, restore, undo, writable_folder, write
+from bot.articles.sources import Source
 from bot.discord.guards import Cooldown, retry_message
 from bot.discord.live_views import LiveViews
 from bot.discord.replies import tell_privately
@@ -22,7 +25,7 @@ from bot.library import load_library
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.server_config import ServerConfigs
-from retrieval import Answer, Answerer, RetrievalError
+from retrieval import Answer, Answerer, Article, Corpus, RetrievalError
 from retrieval.conversation import Conversations
 
 log = logging.getLogger(__name__)
@@ -221,6 +224,8 @@ class ArticleBotBase(commands.Bot):
         """Ask the core (a follow-up with the earlier questions of ``context``), off the event
         loop when the corpus is large."""
         answerer = self.answerer  # one library for the whole answer, even if a reload swaps it
+        # A server's chosen articles that were removed since: the rest, or every article.
+        articles = tuple(a for a in articles if answerer.corpus.article(a) is not None)
         if self.answers_in_thread:
             return await asyncio.to_thread(
                 answerer.ask, question, top_k, PAGING_POOL, articles, context
@@ -229,27 +234,67 @@ class ArticleBotBase(commands.Bot):
             question, top_k=top_k, pool=PAGING_POOL, articles=articles, context=context
         )
 
+    async def _load_and_swap(self, folder: Path) -> Corpus:
+        """Load ``folder`` off the event loop and serve it; RetrievalError keeps the old one."""
+        corpus = await asyncio.to_thread(
+            load_library, self.settings.semantic, folder, self.settings.index_cache_dir
+        )
+        answerer = Answerer(corpus, self.answerer.policy)
+        await asyncio.to_thread(answerer.warm_up)
+        self.answerer = answerer
+        if folder != self.settings.seeds_folder:
+            self.settings = self.settings.model_copy(update={"seeds_dir": folder})
+        return corpus
+
     async def reload_articles(self) -> tuple[bool, str]:
         """Re-read the seeds folder and swap the new library in whole; a broken folder keeps
         the old one serving. Returns (reloaded, what is served or why not)."""
         async with self._reloading:
             folder = self.settings.seeds_folder
             try:
-                corpus = await asyncio.to_thread(
-                    load_library, self.settings.semantic, folder, self.settings.index_cache_dir
-                )
+                corpus = await self._load_and_swap(folder)
             except RetrievalError as error:
                 log.warning("reload refused, still serving the old articles: %s", error)
                 return False, str(error)
-            answerer = Answerer(corpus, self.answerer.policy)
-            await asyncio.to_thread(answerer.warm_up)
-            self.answerer = answerer
             summary = (
                 f"{len(corpus.articles)} article(s), {len(corpus.sentences)} sentences "
                 f"from {folder}"
             )
             log.info("reloaded %s", summary)
             return True, summary
+
+    async def add_article(self, source: Source) -> Article:
+        """Add a fetched or uploaded source to the library and serve it at once; AddError (and
+        nothing written) when it is not an article or the library would not load with it."""
+        async with self._reloading:
+            folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
+            prepared = await asyncio.to_thread(
+                prepare, folder, source.name, source.raw, source.url, source.content_type
+            )
+            written = await asyncio.to_thread(write, folder, prepared)
+            try:
+                await self._load_and_swap(folder)
+            except RetrievalError as error:
+                await asyncio.to_thread(undo, written)
+                raise AddError(f"not added, the library would not load with it: {error}") from None
+            log.info("added article %s from %s", prepared.article.id, source.url or source.name)
+            return prepared.article
+
+    async def remove_article(self, article_id: str) -> Article:
+        """Remove an article and stop quoting it at once; AddError when it cannot be."""
+        async with self._reloading:
+            folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
+            article = self.answerer.corpus.article(article_id)
+            if article is None:
+                raise AddError(f"no article has the id '{article_id}'")
+            removed = await asyncio.to_thread(remove, folder, article_id)
+            try:
+                await self._load_and_swap(folder)
+            except RetrievalError as error:
+                await asyncio.to_thread(restore, removed)
+                raise AddError(f"not removed, the library would not load: {error}") from None
+            log.info("removed article %s", article_id)
+            return article
 
     async def reload_if_changed(self, previous: Signature) -> Signature:
         """Reload when the seeds folder differs from ``previous``; returns what it is now."""

@@ -10,6 +10,8 @@ EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
 FIELD_NAME = 256
 FIELD_VALUE = 1024
+# Links under quotes and on titles: longer ones (tracking-laden URLs) are left out.
+LINK = 512
 FIELDS = 25
 FOOTER = 2048
 EMBED_TOTAL = 6000

@@ -11,6 +11,7 @@ import discord
 from bot import wording
 from bot.discord import limits
 from retrieval import Answer, Article, Corpus, Passage, Sentence
+from retrieval.links import citation_link
 
 ANSWER_COLOUR = discord.Colour.blurple()
 NOTHING_COLOUR = discord.Colour.light_grey()
@@ -74,6 +75,17 @@ def citation_name(sentence: Sentence, article: Article | None, index: int | None
     return limits.truncate(name, limits.FIELD_NAME)
 
 
+def cited(sentence: Sentence, article: Article | None) -> str:
+    """The citation id under a quote, linked to the sentence at its source when there is one
+    (in an embed a link shows no preview)."""
+    link = citation_link(article, sentence)
+    if link is None or len(link) > limits.LINK:
+        return f"\n`{sentence.citation_id}`"
+    # A bracket in the address would end the masked link early.
+    safe = link.replace("(", "%28").replace(")", "%29")
+    return f"\n[`{sentence.citation_id}`]({safe})"
+
+
 def _footer(corpus: Corpus, passages: Sequence[Passage]) -> str | None:
     sources: list[str] = []
     for passage in passages:
@@ -108,10 +120,14 @@ def answer_embed(
     footer = _footer(corpus, shown)
     budget = limits.EMBED_TOTAL - len(title) - len(embed.description or "") - len(footer or "")
     per_field = max(64, budget // len(shown))
+    first_article = corpus.article(shown[0].sentence.article_id)
+    if first_article is not None and first_article.meta.url:
+        embed.url = first_article.meta.url  # the title links to the article
     for index, passage in enumerate(shown, start=first_index):
         sentence = passage.sentence
-        name = citation_name(sentence, corpus.article(sentence.article_id), index)
-        cite = f"\n`{sentence.citation_id}`"
+        article = corpus.article(sentence.article_id)
+        name = citation_name(sentence, article, index)
+        cite = cited(sentence, article)
         room = min(limits.FIELD_VALUE, per_field - len(name)) - len(cite)
         embed.add_field(name=name, value=highlighted_quote(passage, room) + cite, inline=False)
     if footer:
@@ -135,7 +151,14 @@ def context_embed(passage: Passage, corpus: Corpus) -> discord.Embed:
         colour=ANSWER_COLOUR,
     )
     embed.set_footer(text=sentence.citation_id)
+    _link_title(embed, article, sentence)
     return embed
+
+
+def _link_title(embed: discord.Embed, article: Article | None, sentence: Sentence) -> None:
+    link = citation_link(article, sentence)
+    if link is not None and len(link) <= limits.LINK:
+        embed.url = link
 
 
 def contexts_embeds(passages: Sequence[Passage], corpus: Corpus) -> list[discord.Embed]:
@@ -160,6 +183,7 @@ def source_embed(sentence: Sentence, corpus: Corpus) -> discord.Embed:
         description=limits.truncate("> " + neutral(sentence.text), limits.EMBED_DESCRIPTION),
         colour=ANSWER_COLOUR,
     )
+    _link_title(embed, article, sentence)
     if article is not None:
         paragraph = article.paragraphs[sentence.paragraph - 1]
         text = " ".join(
@@ -181,6 +205,8 @@ def article_embed(article: Article) -> discord.Embed:
     embed = discord.Embed(
         title=limits.truncate(neutral(article.title), limits.EMBED_TITLE), colour=ANSWER_COLOUR
     )
+    if article.meta.url and len(article.meta.url) <= limits.LINK:
+        embed.url = article.meta.url
     lead = article.sentences[0].text if article.sentences else ""
     embed.description = limits.truncate("> " + neutral(lead), limits.EMBED_DESCRIPTION)
     if article.source:
@@ -207,6 +233,26 @@ def article_embed(article: Article) -> discord.Embed:
     return embed
 
 
+def added_embed(article: Article) -> discord.Embed:
+    """What an admin sees after adding an article: its title (linked), size, first sentences."""
+    embed = discord.Embed(
+        title=limits.truncate(neutral(article.title), limits.EMBED_TITLE), colour=ANSWER_COLOUR
+    )
+    if article.meta.url and len(article.meta.url) <= limits.LINK:
+        embed.url = article.meta.url
+    embed.description = limits.truncate(
+        "\n".join(neutral(line) for line in wording.added_lines(article)),
+        limits.EMBED_DESCRIPTION,
+    )
+    embed.set_footer(
+        text=limits.truncate(
+            f"id: {article.id} · answering from it now · /article remove takes it out",
+            limits.FOOTER,
+        )
+    )
+    return embed
+
+
 def help_embed(questions_kept: bool = True) -> discord.Embed:
     """How to ask, with examples that work, and what the bot keeps of what you ask here."""
     embed = discord.Embed(title="How to ask", description=wording.help_text(), colour=ANSWER_COLOUR)
@@ -215,7 +261,7 @@ def help_embed(questions_kept: bool = True) -> discord.Embed:
         value=(
             "`/ask question:` · mention me with your question · "
             "right-click a message → Apps → **Ask the article** · "
-            "`/summary` (the key points) · `/article` (what is loaded) · "
+            "`/summary` (the key points) · `/article show` (what is loaded) · "
             "`/source citation:` (one sentence by id). Follow up with “and france?” or "
             "“why?”: `/ask` again within 5 minutes, or reply to my answer."
         ),

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from bot import wording
 from retrieval import Answer, Corpus, Passage, Sentence
+from retrieval.links import citation_link
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _HANGING = re.compile(r"\s*(?:\d+\. |[-—>] )?")
@@ -51,8 +52,15 @@ def render_answer(
         lines.append(
             dim(f"   — {wording.citation_label(sentence, corpus.article(sentence.article_id))}")
         )
+        article = corpus.article(sentence.article_id)
+        link = citation_link(article, sentence)
+        if link is not None and article is not None and link != article.meta.url:
+            lines.append(dim(f"   {link}"))
         if passage.matched_terms and not color:
             lines.append(dim("   matched: " + ", ".join(passage.matched_terms)))
+    urls = (corpus.article(p.sentence.article_id) for p in answer.passages)
+    for url in dict.fromkeys(a.meta.url for a in urls if a is not None and a.meta.url):
+        lines.append(dim(f"Source: {url}"))
     return "\n".join(lines)
 
 
@@ -75,6 +83,9 @@ def render_sentence(sentence: Sentence, corpus: Corpus) -> str:
     """One sentence by citation, with its paragraph for context."""
     article = corpus.article(sentence.article_id)
     lines = [f"“{sentence.text}”", f"   — {wording.citation_label(sentence, article)}"]
+    link = citation_link(article, sentence)
+    if link is not None:
+        lines.append(f"   {link}")
     if article is not None:
         paragraph = article.paragraphs[sentence.paragraph - 1]
         lines.append("")
@@ -97,6 +108,8 @@ def answer_json(answer: Answer, corpus: Corpus) -> dict[str, Any]:
                     "title": article.title if article is not None else sentence.article_id,
                     "paragraph": sentence.paragraph,
                     "sentence": sentence.number,
+                    **({"page": sentence.page} if sentence.page is not None else {}),
+                    **({"url": link} if (link := citation_link(article, sentence)) else {}),
                     **(
                         {
                             "from": {

@@ -25,9 +25,9 @@ def all_requests_ping_nobody(env: simcord.Env) -> None:
 
 
 async def test_commands_are_registered_with_descriptions_and_limits(server: Server) -> None:
-    """/ask, /article, /source, /help and the message menu, with their option limits."""
+    """/ask, /article show|add|remove, /source, /help and the message menu, with option limits."""
     names = set(server.alice.available_commands(server.channel))
-    assert {"ask", "article", "source", "help"} <= names
+    assert {"ask", "article show", "article add", "article remove", "source", "help"} <= names
     ask = server.bot.tree.get_command("ask")
     assert isinstance(ask, discord.app_commands.Command)
     assert ask.description.startswith("Ask a question about the article")

@@ -16,7 +16,7 @@ from tests.discord.conftest import Server, make_settings, plain
 
 async def test_article_lists_the_loaded_article(server: Server) -> None:
     """/article: title, source, date, lead sentence and counts."""
-    result = await server.alice.slash(server.channel, "article")
+    result = await server.alice.slash(server.channel, "article show")
     assert result.response is not None
     embed = result.response.embeds[0]
     fields = {f.name: f.value for f in embed.fields}
@@ -28,7 +28,7 @@ async def test_article_lists_the_loaded_article(server: Server) -> None:
 
 async def test_article_autocomplete_offers_the_articles(server: Server) -> None:
     """Typing part of a title offers the matching articles."""
-    choices = await server.alice.autocomplete(server.channel, "article", "name", "coal")
+    choices = await server.alice.autocomplete(server.channel, "article show", "name", "coal")
     assert [c["value"] for c in choices] == ["coalition-of-will"]
 
 
@@ -62,7 +62,7 @@ async def test_source_takes_the_short_id_people_type(server: Server) -> None:
 
 async def test_article_says_where_citation_ids_come_from(server: Server) -> None:
     """/article's card names the id form, so /source can be used from it."""
-    result = await server.alice.slash(server.channel, "article")
+    result = await server.alice.slash(server.channel, "article show")
     assert result.response is not None
     footer = result.response.embeds[0].footer.text or ""
     assert "coalition-of-will:p1s1" in footer

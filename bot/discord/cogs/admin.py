@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import limits, render, render_admin
-from bot.discord.client import NotAdmin
+from bot.discord.permissions import require_server_admin
 from bot.discord.replies import tell_privately
 from bot.store.chart import questions_per_day_png
 from bot.store.stats import DAY, StatsReport, build_report
@@ -39,17 +39,8 @@ class AdminCog(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Every command here needs Manage Server (or Administrator), or the bot's owner."""
-        for permissions in (
-            interaction.permissions,
-            # Computed from the member's roles (and ownership of the server) when Discord's
-            # resolved permissions say no: the two agree on Discord itself.
-            getattr(interaction.user, "guild_permissions", discord.Permissions.none()),
-        ):
-            if permissions.manage_guild or permissions.administrator:
-                return True
-        if await self.bot.is_owner(interaction.user):
-            return True
-        raise NotAdmin("This command needs the Manage Server permission.")
+        await require_server_admin(self.bot, interaction)
+        return True
 
     def _titles(self) -> dict[str, str]:
         return {a.id: a.title for a in self.bot.answerer.corpus.articles}

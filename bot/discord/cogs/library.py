@@ -1,4 +1,4 @@
-"""What is loaded: /article, /source (with autocomplete) and /help."""
+"""What is loaded: /article show|add|remove, /summary, /source (with autocomplete) and /help."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import wording
+from bot.articles.adding import AddError
+from bot.articles.sources import Source, fetch_policy, is_link, obtain
 from bot.discord import limits, render
+from bot.discord.permissions import require_server_admin
 from bot.discord.replies import tell_privately
 from retrieval.text import fold
 
@@ -27,10 +30,14 @@ class LibraryCog(commands.Cog):
     def __init__(self, bot: ArticleBotBase) -> None:
         self.bot = bot
 
-    @app_commands.command(name="article")
+    article = app_commands.Group(
+        name="article", description="The loaded articles: show them, add one, remove one"
+    )
+
+    @article.command(name="show")
     @app_commands.describe(name="Which article (when several are loaded)")
-    async def article(self, interaction: discord.Interaction, name: str | None = None) -> None:
-        """The loaded articles: title, source, date, lead sentence and size."""
+    async def article_show(self, interaction: discord.Interaction, name: str | None = None) -> None:
+        """The loaded articles: title, source, date, lead sentence, size and link."""
         corpus = self.bot.answerer.corpus
         if name:
             article = corpus.article(name)
@@ -49,8 +56,86 @@ class LibraryCog(commands.Cog):
             embeds.pop()
         await interaction.response.send_message(embeds=embeds, allowed_mentions=render.NO_MENTIONS)
 
-    @article.autocomplete("name")
+    @article_show.autocomplete("name")
     async def article_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Articles whose id or title contains what was typed."""
+        return self._article_choices(current)
+
+    @article.command(name="add")
+    @app_commands.describe(
+        url="A link to a news page, a PDF or a text file",
+        file="A .txt, .md, .html or .pdf file",
+    )
+    async def article_add(
+        self,
+        interaction: discord.Interaction,
+        url: app_commands.Range[str, 1, 2000] | None = None,
+        file: discord.Attachment | None = None,
+    ) -> None:
+        """Add an article from a link or a file (Manage Server); answered from at once."""
+        await require_server_admin(self.bot, interaction)
+        if (url is None) == (file is None):
+            await tell_privately(interaction, "Give a link (url:) or a file (file:), one of them.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        policy = fetch_policy(self.bot.settings)
+        try:
+            if file is not None:
+                if file.size > policy.max_bytes:
+                    raise AddError(
+                        f"{file.filename} is {file.size:,} bytes, more than the "
+                        f"{policy.max_bytes:,} allowed"
+                    )
+                source = Source(file.filename, await file.read(), None, file.content_type)
+            else:
+                assert url is not None
+                if not is_link(url):
+                    raise AddError("that is not an http:// or https:// link")
+                source = await obtain(url, policy)
+            added = await self.bot.add_article(source)
+        except AddError as error:
+            await interaction.followup.send(
+                limits.truncate(f"Not added: {render.neutral(str(error))}", limits.CONTENT),
+                ephemeral=True,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+            return
+        except (discord.HTTPException, discord.NotFound) as error:
+            await interaction.followup.send(
+                f"Not added: the file could not be downloaded from Discord ({error.status}).",
+                ephemeral=True,
+                allowed_mentions=render.NO_MENTIONS,
+            )
+            return
+        await interaction.followup.send(
+            embed=render.added_embed(added), ephemeral=True, allowed_mentions=render.NO_MENTIONS
+        )
+
+    @article.command(name="remove")
+    @app_commands.describe(name="Which article to stop quoting")
+    async def article_remove(self, interaction: discord.Interaction, name: str) -> None:
+        """Remove an article (Manage Server); its file and kept original are deleted."""
+        await require_server_admin(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            removed = await self.bot.remove_article(name.strip())
+        except AddError as error:
+            message = f"Not removed: {render.neutral(str(error))}"
+        else:
+            message = (
+                f"Removed “{render.neutral(removed.title)}” (`{removed.id}`); it is no longer "
+                f"quoted. {len(self.bot.answerer.corpus.articles)} article(s) remain."
+            )
+        await interaction.followup.send(
+            limits.truncate(message, limits.CONTENT),
+            ephemeral=True,
+            allowed_mentions=render.NO_MENTIONS,
+        )
+
+    @article_remove.autocomplete("name")
+    async def removable_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Articles whose id or title contains what was typed."""

@@ -1,0 +1,1 @@
+"""The bot's article files: fetching sources safely, adding and removing articles."""

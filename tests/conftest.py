@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from retrieval import Answerer, Corpus, load_corpus
 from retrieval.semantic import Encoder, default_encoder
+from tests.http_sources import SourceServer, serving
 
 # The int8 model is made once per run in a cache of the run's own (never the user's
 # ~/.cache); every process the tests start inherits it.
@@ -120,3 +122,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _FILES_AT_START = pytest.StashKey[set[Path]]()
+
+
+@pytest.fixture(scope="session")
+def source_server() -> Iterator[SourceServer]:
+    """A news site and misbehaving hosts on a 127.0.0.1 port, for every fetch test."""
+    yield from serving()
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own user data folder, where articles added to the bundled library go."""
+    folder = tmp_path_factory.mktemp("data-home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder

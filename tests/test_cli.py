@@ -71,7 +71,12 @@ def test_json_output_follows_the_documented_contract() -> None:
         assert isinstance(passage["score"], float)
         assert passage["text"] in source
         citation = passage["citation"]
-        assert set(citation) - {"from", "page", "url"} == {"article", "title", "paragraph", "sentence"}
+        assert set(citation) - {"from", "page", "url"} == {
+            "article",
+            "title",
+            "paragraph",
+            "sentence",
+        }
         assert citation["article"] == "coalition-of-will"
         assert isinstance(citation["paragraph"], int)
         assert isinstance(citation["sentence"], int)

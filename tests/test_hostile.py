@@ -90,7 +90,7 @@ def texts(embed: Embed) -> list[str]:
     found = [data.get("title", ""), data.get("description", "")]
     found += [f["name"] for f in data.get("fields", [])]
     # A passage field is the quote, then a line with its citation id in code (checked apart).
-    found += [f["value"].split("\n`")[0] for f in data.get("fields", [])]
+    found += [re.split(r"\n\[?`", f["value"])[0] for f in data.get("fields", [])]
     found.append(data.get("footer", {}).get("text", ""))
     return [t for t in found if t]
 
@@ -124,7 +124,9 @@ def assert_quotes_hold(embed: Embed) -> None:
         lines = field.value.split("\n")
         assert len(lines) == 2, field.value
         assert lines[0].startswith("> ")
-        assert re.fullmatch(r"`[\w.-]+:p\d+s\d+`", lines[1]), lines[1]
+        # The citation id, in code, linked (only ever) to the article's own http(s) address.
+        citation = r"`[\w.-]+:p\d+s\d+`"
+        assert re.fullmatch(rf"{citation}|\[{citation}\]\(https?://[^\s()]+\)", lines[1]), lines[1]
 
 
 @given(text=any_question)

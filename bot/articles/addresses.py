@@ -26,14 +26,16 @@ def refusal(address: IPAddress, allow_private: bool) -> str | None:
         return "a cloud metadata address"
     if address.is_link_local:
         return "a link-local address"
-    if address.is_multicast or address.is_unspecified or address.is_reserved:
+    if address.is_multicast or address.is_unspecified:
         return "not a host address"
     if address.is_global:
         return None
-    if allow_private and (address.is_loopback or address.is_private):
-        return None
-    kind = "a loopback" if address.is_loopback else "a private"
-    return f"{kind} address (FETCH_ALLOW_PRIVATE=true allows it, for self-hosted sources)"
+    if address.is_loopback or address.is_private:
+        if allow_private:
+            return None
+        kind = "a loopback" if address.is_loopback else "a private"
+        return f"{kind} address (FETCH_ALLOW_PRIVATE=true allows it, for self-hosted sources)"
+    return "not a public host address"
 
 
 async def resolve_allowed(host: str, port: int, allow_private: bool) -> list[IPAddress]:

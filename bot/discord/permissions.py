@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 
 from bot.discord.client import NotAdmin
 
@@ -25,3 +26,13 @@ async def require_server_admin(bot: ArticleBotBase, interaction: discord.Interac
     if await bot.is_owner(interaction.user):
         return
     raise NotAdmin("This command needs the Manage Server permission.")
+
+
+async def _is_server_admin(interaction: discord.Interaction[ArticleBotBase]) -> bool:
+    await require_server_admin(interaction.client, interaction)
+    return True
+
+
+# A check on one command of a group anyone may use (/article add, /article remove): refused
+# before the command runs, answered privately like every other check.
+server_admins_only = app_commands.check(_is_server_admin)

@@ -115,13 +115,14 @@ def pdf_document(raw: bytes) -> Document:
             if (
                 index == 0
                 and previous is not None
-                and previous.role is BlockRole.PARAGRAPH
+                and previous.role is not BlockRole.HEADLINE
                 and not _ENDS_SENTENCE.search(previous.text)
                 and text[:1].islower()
             ):
-                # A paragraph carried over from the page before: it keeps its first page.
+                # A paragraph carried over from the page before (its lines there can look like
+                # a heading): one paragraph, on the page where it starts.
                 document.blocks[-1] = type(previous)(
-                    previous.role, _join([previous.text, text]), previous.page
+                    BlockRole.PARAGRAPH, _join([previous.text, text]), previous.page
                 )
                 continue
             if not document.blocks:

@@ -12,7 +12,7 @@ from bot import wording
 from bot.articles.adding import AddError
 from bot.articles.sources import Source, fetch_policy, is_link, obtain
 from bot.discord import limits, render
-from bot.discord.permissions import require_server_admin
+from bot.discord.permissions import server_admins_only
 from bot.discord.replies import tell_privately
 from retrieval.text import fold
 
@@ -64,6 +64,7 @@ class LibraryCog(commands.Cog):
         return self._article_choices(current)
 
     @article.command(name="add")
+    @server_admins_only
     @app_commands.describe(
         url="A link to a news page, a PDF or a text file",
         file="A .txt, .md, .html or .pdf file",
@@ -75,7 +76,6 @@ class LibraryCog(commands.Cog):
         file: discord.Attachment | None = None,
     ) -> None:
         """Add an article from a link or a file (Manage Server); answered from at once."""
-        await require_server_admin(self.bot, interaction)
         if (url is None) == (file is None):
             await tell_privately(interaction, "Give a link (url:) or a file (file:), one of them.")
             return
@@ -114,10 +114,10 @@ class LibraryCog(commands.Cog):
         )
 
     @article.command(name="remove")
+    @server_admins_only
     @app_commands.describe(name="Which article to stop quoting")
     async def article_remove(self, interaction: discord.Interaction, name: str) -> None:
         """Remove an article (Manage Server); its file and kept original are deleted."""
-        await require_server_admin(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             removed = await self.bot.remove_article(name.strip())

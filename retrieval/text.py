@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.stopwords import FUNCTION_WORDS
+
 # Characters a damaged source uses where an em dash or an accented letter was.
 DAMAGE_MARK = "?"
 
@@ -52,33 +54,69 @@ class Span:
     end: int
 
 
-# Words that end with a period but rarely end a sentence.
-ABBREVIATIONS = frozenset(
+# Titles before a name: "Mr. Smith", "St. Michael's", "Mt. Fuji". They never end a sentence.
+TITLES = frozenset(
     {
-        "mr", "mrs", "ms", "dr", "st", "no", "nos", "prof", "gen", "sen", "rep", "gov", "lt",
-        "col", "sgt", "capt", "cmdr", "adm", "maj", "jr", "sr", "inc", "ltd", "co", "corp",
-        "vs", "etc", "approx", "dept", "est", "fig", "mt", "ft", "rev", "hon", "pres", "vol",
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt",
+        "capt", "cmdr", "adm", "maj", "mt", "ft", "rev", "hon", "pres", "fr", "supt", "insp",
     }
 )  # fmt: skip
 
-# Capitalised words that usually open a new sentence rather than continue a name after "U.S.".
+# Abbreviations that may end a sentence ("... and Co. It closed"): a boundary only before a
+# word that typically opens one.
+ENDING_ABBREVIATIONS = frozenset(
+    {
+        "inc", "ltd", "co", "corp", "jr", "sr", "etc", "vs", "dept", "bros", "llc", "plc",
+        "approx", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec",
+    }
+)  # fmt: skip
+
+# Abbreviations before a number: "No. 5", "p. 55", "Vol. 2". "He said no. The talks ended."
+# is two sentences: only a following number makes them abbreviations.
+NUMBER_ABBREVIATIONS = frozenset(
+    {"no", "nos", "p", "pp", "vol", "vols", "fig", "figs", "art", "sec", "ch", "para", "nr",
+     "op", "ed", "ca"}
+)  # fmt: skip
+
+ABBREVIATIONS = TITLES | ENDING_ABBREVIATIONS | NUMBER_ABBREVIATIONS
+
+# Capitalised words that usually open a new sentence, besides the function words.
 SENTENCE_STARTERS = frozenset(
     {
         "he", "she", "it", "they", "we", "i", "you", "the", "this", "that", "these", "those",
         "there", "but", "and", "however", "meanwhile", "in", "on", "at", "after", "before",
         "during", "while", "when", "if", "a", "an", "his", "her", "its", "their", "our",
         "some", "many", "according", "under", "as", "for", "with", "also", "still", "yet",
+        "how", "what", "why", "who", "where", "which", "is", "are", "was", "were", "do",
+        "does", "did", "can", "could", "will", "would", "should", "may", "my", "your", "no",
+        "not", "so", "then", "now", "here", "one", "two", "all", "most", "both", "each",
     }
 )  # fmt: skip
 
 _TERMINATOR = re.compile(r"""(?:\.\.\.|…|[.!?])+["'”’»)\]]*(?=\s+)""")
 _NEXT_START = re.compile(r"""\s+["'“‘«(\[]*([^\W_])""")
-_WORD_BEFORE = re.compile(r"""([^\W_](?:[^\W_]|\.(?=[^\W_]))*)$""")
+_WORD_BEFORE = re.compile(r"""([^\W_](?:[^\W_]|[.@/:](?=[^\W_]))*)$""")
 _WORD = re.compile(r"[^\W_]+")
+# A dotted acronym: letters in groups of one or two, each followed by a period ("U.S", "a.m").
+_ACRONYM = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")
+# An inline list marker: "1." "2.)" "3)" "a." after white space or a bullet ("• 9."),
+# before an item that starts with a capital or a number on the same line.
+_LIST_MARKER = re.compile(
+    r"""(?<!\S)([•⁃‣◦▪-]\s?)?(\d{1,3}|[a-z])(\.\)|\.|\))(?=[^\S\n]+["'“‘(]?[A-Z0-9])"""
+)
 # How far back to look for the word before a period: longer than any word or dotted acronym,
 # and short, so each look is constant time however long the article is.
 _LOOK_BACK = 256
+
+
+def _spaced_dots_before(text: str, position: int) -> int:
+    """How many ". " steps lead up to the period at ``position`` (a spaced ellipsis)."""
+    count = 0
+    while position >= 2 and text[position - 2 : position] == ". ":
+        count += 1
+        position -= 2
+    return count
 
 
 def _is_boundary(text: str, term_start: int, term_end: int, stop: int) -> bool:
@@ -94,31 +132,79 @@ def _is_boundary(text: str, term_start: int, term_end: int, stop: int) -> bool:
     if mark == "?" and (term_start == 0 or text[term_start - 1].isspace()):
         # A lone "?" between spaces is a damaged dash, not a question mark.
         return False
+    if mark == "…" or text.startswith("...", term_start):
+        return not (term_start > 0 and text[term_start - 1] == "[")  # "[...]" omits words
     if mark != ".":
         return True
-    before = _WORD_BEFORE.search(text, max(0, term_start - _LOOK_BACK), term_start)
-    if before is None:
-        return True
-    word = before.group(1)
+    spaced = _spaced_dots_before(text, term_start)
+    if spaced >= 2:
+        # ". . ." leaves words out inside a sentence; ". . . ." ends one as well.
+        return spaced >= 3
     next_word_match = _WORD.match(text, nxt.start(1), stop)
     next_word = next_word_match.group(0).casefold() if next_word_match else ""
-    if "." in word:
-        # A dotted acronym ("U.S.") ends a sentence only before a typical sentence opener.
-        return next_word in SENTENCE_STARTERS
+    opens = next_word in SENTENCE_STARTERS or next_word in FUNCTION_WORDS
+    before = _WORD_BEFORE.search(text, max(0, term_start - _LOOK_BACK), term_start)
+    if before is None:
+        return not (term_start > 0 and text[term_start - 1] in "°º#")  # "N°. 12"
+    word = before.group(1)
+    if "." in word or "@" in word or "/" in word:
+        # A dotted acronym ("U.S.") ends a sentence only before a typical sentence opener;
+        # a web address, an e-mail or a number ("1026.253.553") ends like any word.
+        return opens if _ACRONYM.fullmatch(word) else True
+    folded = word.casefold()
+    if next_char.isdigit() and (folded in NUMBER_ABBREVIATIONS or folded in ABBREVIATIONS):
+        return False
     if len(word) == 1 and word.isupper():
-        return False  # an initial: "J. Smith"
-    return word.casefold() not in ABBREVIATIONS
+        return opens  # an initial ("J. Smith"), unless a sentence opens ("you and I. Did")
+    if folded in TITLES:
+        return False
+    if folded in ENDING_ABBREVIATIONS:
+        return opens
+    return True
+
+
+def _marker_value(label: str) -> tuple[bool, int]:
+    return (True, int(label)) if label.isdigit() else (False, ord(label) - ord("a") + 1)
+
+
+def _list_markers(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """Spans of inline list markers: runs of consecutive numbers or letters ("1." "2.", "a."
+    "b."), and a number opening the text ("1. First point.")."""
+    found = [
+        (m.start(), m.end(), *_marker_value(m.group(2)))
+        for m in _LIST_MARKER.finditer(text, start, stop)
+    ]
+    first_text = start + len(text[start:stop]) - len(text[start:stop].lstrip())
+    kept: set[int] = set()
+    for i, (begin, _end, numeric, value) in enumerate(found):
+        if i + 1 < len(found):
+            after = found[i + 1]
+            if after[2] == numeric and after[3] == value + 1:
+                kept.update((i, i + 1))
+        if begin == first_text and numeric:
+            kept.add(i)
+    return [(found[i][0], found[i][1]) for i in sorted(kept)]
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Split text[start:end] into sentence spans, trimmed of surrounding white space."""
+    """Split text[start:end] into sentence spans, trimmed of surrounding white space. Inline
+    list items start sentences of their own; their markers end none."""
     stop = len(text) if end is None else end
+    markers = _list_markers(text, start, stop)
+    cuts = {m_start for m_start, _m_end in markers}
+    next_marker = 0  # markers and terminators both come in text order: one pass over each
+    for match in _TERMINATOR.finditer(text, start, stop):
+        while next_marker < len(markers) and markers[next_marker][1] <= match.start():
+            next_marker += 1
+        if next_marker < len(markers) and markers[next_marker][0] <= match.start():
+            continue  # the period of a list marker
+        if _is_boundary(text, match.start(), match.end(), stop):
+            cuts.add(match.end())
     spans: list[Span] = []
     cursor = start
-    for match in _TERMINATOR.finditer(text, start, stop):
-        if _is_boundary(text, match.start(), match.end(), stop):
-            spans.append(Span(cursor, match.end()))
-            cursor = match.end()
+    for cut in sorted(cuts):
+        spans.append(Span(cursor, cut))
+        cursor = cut
     spans.append(Span(cursor, stop))
     trimmed: list[Span] = []
     for span in spans:

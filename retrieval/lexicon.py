@@ -48,3 +48,52 @@ def _country_pattern() -> re.Pattern[str]:
 def countries_in(text: str) -> set[str]:
     """Country names written in ``text`` (case and accents ignored), folded."""
     return set(_country_pattern().findall(fold(text)))
+
+
+def is_common(word: str, threshold: float) -> bool:
+    """True when ``word`` is at least as common in English as ``threshold`` on the Zipf scale."""
+    return zipf(word) >= threshold
+
+
+# Adjectives of nationality that no country name starts with: general English, not one article's.
+_IRREGULAR_DEMONYMS = frozenset(
+    """
+    american british english irish scottish welsh french dutch swiss greek thai danish polish
+    spanish portuguese saudi emirati filipino argentine icelandic czech slovak croatian serbian
+    german finnish belgian turkish indian korean afghan syrian cuban
+    """.split()
+)
+_DEMONYM_SUFFIX = re.compile(r"(?:ian|ean|an|ese|ish|i)$")
+_NAMED_DEMONYM = re.compile(r"(?:ian|ese|ish)$")
+
+
+@cache
+def _country_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The first words of every country's names, as a set and as a sorted tuple."""
+    import pycountry
+
+    firsts: set[str] = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name"):
+            value = getattr(country, attribute, None)
+            words = re.findall(r"[a-z]+", fold(value)) if value else []
+            if words:
+                firsts.add(words[0])
+    return frozenset(firsts), tuple(sorted(firsts))
+
+
+@cache
+def is_demonym(word: str) -> bool:
+    """True for an adjective of nationality ("Russian", "Japanese", "French"): the first word
+    of a country's name ("Russian Federation"), that word with a demonym ending for its last
+    letters ("Canada" -> "Canadian"), or one of the irregular ones."""
+    folded = fold(word)
+    if folded in _IRREGULAR_DEMONYMS:
+        return True
+    firsts, ordered = _country_words()
+    if folded in firsts:
+        return bool(_NAMED_DEMONYM.search(folded))  # "Russian Federation", not "Jordan"
+    stem = _DEMONYM_SUFFIX.sub("", folded)
+    if stem == folded or len(stem) < 4:
+        return False
+    return any(n.startswith(stem) and len(n) - len(stem) <= 2 for n in ordered)

@@ -28,6 +28,8 @@ _LEAD_IN_BLOCK = 8192
 # A small corpus finds every sentence's term spans up front (tens of microseconds and about
 # 2 KB a sentence), so even a first answer spends nothing on analysing its passages.
 _SPANS_PRELOADED_UP_TO = 2_000
+# Sentences between two progress reports while indexing.
+_PROGRESS_EVERY = 2_000
 
 
 # progress(stage, done, total): long loads report how far they are.
@@ -74,6 +76,7 @@ class Corpus:
             for paragraph in article.paragraphs:
                 starts.append(start)
                 start += len(paragraph.sentences)
+        self._progress = progress
         analysis = self._cached_analysis(rules, cache_dir)
         self.proper_terms = analysis.proper_terms
         frequencies = analysis.frequencies
@@ -143,11 +146,14 @@ class Corpus:
         own = TermCountsBuilder()
         frequencies: Counter[str] = Counter()
         names = NameCounter()
-        for sentence in self.sentences:
+        total = len(self.sentences)
+        for done, sentence in enumerate(self.sentences, start=1):
             terms, cases, surface = self.analyzer.document_profile(sentence.text)
             own.add(terms)
             names.add(terms, cases)
             frequencies.update(surface)
+            if self._progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
+                self._progress("indexing", done, total)
         return cache.Analysis(
             own=own.build(),
             proper_terms=names.names(),

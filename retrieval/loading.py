@@ -46,7 +46,12 @@ def load_corpus(
     With ``cache_dir``, the analysis (and the sentence vectors) are read from, or written to,
     the on-disk cache there; with ``encoder``, every sentence is embedded for semantic
     matching."""
-    articles = [read_article(path) for path in article_paths(folder)]
+    paths = article_paths(folder)
+    articles = []
+    for done, path in enumerate(paths, start=1):
+        articles.append(read_article(path))
+        if progress is not None:
+            progress("reading", done, len(paths))
     seen: dict[str, Path] = {}
     for article in articles:
         if article.id in seen:

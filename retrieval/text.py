@@ -96,7 +96,6 @@ SENTENCE_STARTERS = frozenset(
 
 _TERMINATOR = re.compile(r"""(?:\.\.\.|…|[.!?])+["'”’»)\]]*(?=\s+)""")
 _NEXT_START = re.compile(r"""\s+["'“‘«(\[]*([^\W_])""")
-_WORD_BEFORE = re.compile(r"""([^\W_](?:[^\W_]|[.@/:](?=[^\W_]))*)$""")
 _WORD = re.compile(r"[^\W_]+")
 # A dotted acronym: letters in groups of one or two, each followed by a period ("U.S", "a.m").
 _ACRONYM = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")
@@ -108,6 +107,25 @@ _LIST_MARKER = re.compile(
 # How far back to look for the word before a period: longer than any word or dotted acronym,
 # and short, so each look is constant time however long the article is.
 _LOOK_BACK = 256
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word ending at ``end``: letters and digits, joined by ".", "@", "/" or ":" between
+    two of them ("U.S", "example.com/news"). Read backwards, at most _LOOK_BACK characters, so
+    each look costs the word's length, not the paragraph's."""
+    start = end
+    limit = max(0, end - _LOOK_BACK)
+    while start > limit:
+        ch = text[start - 1]
+        joins = ch in ".@/:" and start < end and start - 2 >= limit
+        if not (_is_word_char(ch) or (joins and _is_word_char(text[start - 2]))):
+            break
+        start -= 1
+    return text[start:end]
 
 
 def _spaced_dots_before(text: str, position: int) -> int:
@@ -143,10 +161,9 @@ def _is_boundary(text: str, term_start: int, term_end: int, stop: int) -> bool:
     next_word_match = _WORD.match(text, nxt.start(1), stop)
     next_word = next_word_match.group(0).casefold() if next_word_match else ""
     opens = next_word in SENTENCE_STARTERS or next_word in FUNCTION_WORDS
-    before = _WORD_BEFORE.search(text, max(0, term_start - _LOOK_BACK), term_start)
-    if before is None:
+    word = _word_before(text, term_start)
+    if not word:
         return not (term_start > 0 and text[term_start - 1] in "°º#")  # "N°. 12"
-    word = before.group(1)
     if "." in word or "@" in word or "/" in word:
         # A dotted acronym ("U.S.") ends a sentence only before a typical sentence opener;
         # a web address, an e-mail or a number ("1026.253.553") ends like any word.

@@ -86,13 +86,17 @@ class _Terminal(io.StringIO):
 def test_long_loads_report_progress_in_place_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """On a terminal the line is rewritten in place and ends with a newline at the total."""
+    """On a terminal a tqdm bar is redrawn in place (carriage returns) and ends at the total."""
     monkeypatch.setattr(progress, "QUIET_FOR_SECONDS", 0.0)
     stream = _Terminal()
     report = progress.progress_reporter(stream)
     report("encoding", 256, 1000)
     report("encoding", 1000, 1000)
-    assert stream.getvalue() == "\rencoding 256/1,000 sentences\rencoding 1,000/1,000 sentences\n"
+    text = stream.getvalue()
+    assert "\r" in text
+    assert "encoding" in text
+    assert "1000/1000" in text.rsplit("\r", 1)[-1]
+    assert text.endswith("\n")
 
 
 def test_piped_progress_is_one_summary_line(monkeypatch: pytest.MonkeyPatch) -> None:

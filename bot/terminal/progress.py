@@ -1,34 +1,42 @@
-"""Progress of long loads on a terminal: a line updated in place, or one summary when piped."""
+"""Progress of long loads: tqdm bars on a terminal, a one-line summary per stage when piped."""
 
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import Never, TextIO
 
 from retrieval.corpus import Progress
 
-# Shorter loads print nothing: the bundled article encodes in a fraction of a second.
+# Shorter stages print nothing: the bundled article loads in a fraction of a second.
 QUIET_FOR_SECONDS = 1.0
+UNITS = {"reading": "files", "indexing": "sentences", "encoding": "sentences"}
 
 
 def progress_reporter(stream: TextIO) -> Progress:
-    """A callback for load_corpus(progress=...) writing to ``stream`` (standard error)."""
+    """A callback for load_corpus(progress=...) writing to ``stream`` (standard error): a bar
+    per stage that runs past a second on a terminal, else one line when each such stage ends."""
+    from tqdm import tqdm
+
     started: dict[str, float] = {}
-    shown: set[str] = set()
+    bars: dict[str, tqdm[Never]] = {}
+    interactive = stream.isatty()
 
     def report(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         start = started.setdefault(stage, now)
-        if now - start < QUIET_FOR_SECONDS and done < total:
-            return
-        if stream.isatty():
-            shown.add(stage)
-            end = "\n" if done >= total else ""
-            stream.write(f"\r{stage} {done:,}/{total:,} sentences{end}")
-            stream.flush()
-        elif done >= total and now - start >= QUIET_FOR_SECONDS:
+        unit = UNITS.get(stage, "items")
+        bar = bars.get(stage)
+        if bar is None and interactive and now - start >= QUIET_FOR_SECONDS and done < total:
+            bar = bars[stage] = tqdm(
+                total=total, desc=stage, unit=f" {unit}", file=stream, leave=True
+            )
+        if bar is not None:
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+        elif done >= total and not interactive and now - start >= QUIET_FOR_SECONDS:
             rate = done / max(now - start, 1e-9)
-            stream.write(f"{stage} {total:,} sentences in {now - start:.1f} s ({rate:,.0f}/s)\n")
+            stream.write(f"{stage} {total:,} {unit} in {now - start:.1f} s ({rate:,.0f}/s)\n")
             stream.flush()
 
     return report

@@ -146,7 +146,13 @@ def render_inspection(corpus: Corpus) -> str:
         meta = article.meta
         lines.append(f"== {article.title}  [{article.id}]")
         lines.append(f"   file: {article.path}")
-        for label, value in (("source", article.source), ("url", meta.url), ("date", meta.date)):
+        for label, value in (
+            ("source", article.source),
+            ("author", meta.author),
+            ("url", meta.url),
+            ("date", meta.date),
+            ("original", meta.original),
+        ):
             if value:
                 lines.append(f"   {label}: {value}")
         lines.append(f"   headline: {article.headline}")
@@ -156,9 +162,13 @@ def render_inspection(corpus: Corpus) -> str:
             lines.append(f"   footer (never quoted): {article.footer}")
         count = len(article.sentences)
         lines.append(f"   {len(article.paragraphs)} paragraphs, {count} quotable sentences")
+        headings = {s.first_paragraph: s.heading for s in article.sections}
         for paragraph in article.paragraphs:
+            if paragraph.number in headings:
+                lines.append(f"   ## {headings[paragraph.number]}")
             kind = " (photo caption)" if paragraph.kind.value == "caption" else ""
-            lines.append(f"   ¶{paragraph.number}{kind}")
+            page = f" (page {paragraph.page})" if paragraph.page is not None else ""
+            lines.append(f"   ¶{paragraph.number}{kind}{page}")
             for sentence in paragraph.sentences:
                 lines.append(f"     {sentence.citation_id:<28} {sentence.text}")
             if paragraph.credit:

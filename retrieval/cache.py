@@ -33,7 +33,7 @@ class Analysis:
     own: TermCounts
     proper_terms: frozenset[str]
     frequencies: Counter[str]
-    topics: dict[str, tuple[str, ...]]
+    topics: dict[str, tuple[str, ...]] | None  # None: found later, on first use
 
 
 def _code_fingerprint() -> bytes:
@@ -77,7 +77,7 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
         "proper_terms": _strings(sorted(analysis.proper_terms)),
         "words": _strings(words),
         "word_counts": np.array([analysis.frequencies[w] for w in words], dtype=np.int64),
-        "topics": np.array(json.dumps(analysis.topics), dtype=np.str_),
+        "topics": np.array(json.dumps(analysis.topics or {}), dtype=np.str_),
     }
     target = folder / f"analysis-{key}.npz"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".analysis-", suffix=".npz")

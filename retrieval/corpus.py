@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,9 @@ class Corpus:
         analysis = self._cached_analysis(rules, cache_dir)
         self.proper_terms = analysis.proper_terms
         frequencies = analysis.frequencies
-        self.topics: dict[str, tuple[str, ...]] = analysis.topics
+        # Topics are only needed to say what the article covers when it cannot answer: found
+        # on first use (they read English word frequencies), unless the cache holds them.
+        self._topics: dict[str, tuple[str, ...]] | None = analysis.topics
         own_counts = analysis.own
         del analysis  # at 100k sentences each table of counts is tens of MB: drop them early
         context_counts = self._context_counts(own_counts)
@@ -96,17 +99,8 @@ class Corpus:
             self.analyzer.rule_words,
             is_name=lambda word: stem(word) in self.proper_terms,
         )
-        # Every article's topics interleaved by rank, and which topics hold each term.
-        ranked = [
-            (rank, article_rank, topic)
-            for article_rank, article in enumerate(self.articles)
-            for rank, topic in enumerate(self.topics[article.id])
-        ]
-        self.topic_order: tuple[str, ...] = tuple(dict.fromkeys(t for _r, _a, t in sorted(ranked)))
-        self.topics_by_term: dict[str, list[int]] = {}
-        for rank, topic in enumerate(self.topic_order):
-            for term in set(self.analyzer.document_terms(topic)):
-                self.topics_by_term.setdefault(term, []).append(rank)
+        self._topic_index: tuple[tuple[str, ...], dict[str, list[int]]] | None = None
+        self._topics_lock = threading.Lock()
         self._term_spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
         self._countries: dict[str, set[str]] = {}
         # Sentence embeddings, one row per sentence, when a semantic model is given.
@@ -136,13 +130,14 @@ class Corpus:
         cached = cache.load(cache_dir, key)
         if cached is not None:
             return cached
-        analysis = self._analyse()
+        analysis = self._analyse(with_topics=True)
         with contextlib.suppress(OSError):  # a read-only or full disk only loses the speed-up
             cache.save(cache_dir, key, analysis)
         return analysis
 
-    def _analyse(self) -> cache.Analysis:
-        """One analysis pass over every sentence: index terms, names, the speller's words."""
+    def _analyse(self, with_topics: bool = False) -> cache.Analysis:
+        """One analysis pass over every sentence: index terms, names, the speller's words (and
+        the topics, for the cache)."""
         own = TermCountsBuilder()
         frequencies: Counter[str] = Counter()
         names = NameCounter()
@@ -158,8 +153,43 @@ class Corpus:
             own=own.build(),
             proper_terms=names.names(),
             frequencies=frequencies,
-            topics={a.id: article_topics(a) for a in self.articles},
+            topics={a.id: article_topics(a) for a in self.articles} if with_topics else None,
         )
+
+    @property
+    def topics(self) -> dict[str, tuple[str, ...]]:
+        """Each article's topics, most mentioned first."""
+        self._topic_tables()
+        assert self._topics is not None
+        return self._topics
+
+    @property
+    def topic_order(self) -> tuple[str, ...]:
+        """Every article's topics interleaved by rank."""
+        return self._topic_tables()[0]
+
+    @property
+    def topics_by_term(self) -> dict[str, list[int]]:
+        """Which topics (ranks in ``topic_order``) hold each term."""
+        return self._topic_tables()[1]
+
+    def _topic_tables(self) -> tuple[tuple[str, ...], dict[str, list[int]]]:
+        with self._topics_lock:  # answers in worker threads may ask at the same time
+            if self._topic_index is None:
+                if self._topics is None:
+                    self._topics = {a.id: article_topics(a) for a in self.articles}
+                ranked = [
+                    (rank, article_rank, topic)
+                    for article_rank, article in enumerate(self.articles)
+                    for rank, topic in enumerate(self._topics[article.id])
+                ]
+                order = tuple(dict.fromkeys(t for _r, _a, t in sorted(ranked)))
+                by_term: dict[str, list[int]] = {}
+                for rank, topic in enumerate(order):
+                    for term in set(self.analyzer.document_terms(topic)):
+                        by_term.setdefault(term, []).append(rank)
+                self._topic_index = (order, by_term)
+            return self._topic_index
 
     def term_spans(self, position: int) -> dict[str, list[tuple[int, int]]]:
         """Where each term of the sentence at ``position`` was written (cached: answers re-read

@@ -11,6 +11,22 @@ from fpdf import FPDF
 SOURCES = Path(__file__).resolve().parent / "data" / "sources"
 NEWS_PAGE = SOURCES / "harbour-tram.html"
 NO_ARTICLE_PAGE = SOURCES / "section-front.html"
+# A second site's layout: a consent dialog, a breaking-news ticker, share buttons, an in-article
+# "Read more" promotion and newsletter box, more-stories and comments, metadata in JSON-LD only.
+FERRY_PAGE = SOURCES / "ferry-strike.html"
+FERRY_PAGE_BOILERPLATE = (
+    "812 partners",
+    "I agree",
+    "Coastal road closed",
+    "Share on Facebook",
+    "Read more",
+    "Harbour fees to double",
+    "morning briefing",
+    "Pier repairs",
+    "islandgirl",
+    "Another summer ruined",
+    "Seaboard Media",
+)
 
 # Text on the news page that is not the article: none of it may ever be quoted.
 NEWS_PAGE_BOILERPLATE = (
@@ -164,3 +180,32 @@ def zip_bytes() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("report.txt", "not a pdf " * 100)
     return buffer.getvalue()
+
+
+NOTICE_PARAGRAPHS = (
+    "The library on Mill Lane will close for six weeks from 3 March while its roof is "
+    "replaced. The mobile library will visit the car park every Tuesday and Friday instead.",
+    "Books borrowed before the closure can be returned at any branch, and no fines will be "
+    "charged for the weeks the library is shut.",
+    "The reopened library will have a new children's corner and longer opening hours on "
+    "Saturdays, from nine in the morning until five in the afternoon.",
+)
+
+
+def notice_pdf() -> bytes:
+    """A one-page notice as a word processor prints it: paragraphs spaced too closely for a
+    blank line in the text layer, and a bold heading before the last one."""
+    pdf = FPDF()
+    pdf.set_title("Mill Lane library closure")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.multi_cell(0, 8, "Mill Lane library closure", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    for number, paragraph in enumerate(NOTICE_PARAGRAPHS):
+        if number == 2:
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.multi_cell(0, 6, "After the works", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Times", "", 12)
+        pdf.multi_cell(0, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+    return bytes(pdf.output())

@@ -18,12 +18,16 @@ from retrieval.formats.markdown import markdown_article, render_markdown
 from retrieval.formats.pdf import pdf_document
 from retrieval.formats.reading import document_article, read_article, source_kind
 from tests.sources import (
+    FERRY_PAGE,
+    FERRY_PAGE_BOILERPLATE,
     NEWS_PAGE,
     NEWS_PAGE_BOILERPLATE,
     NO_ARTICLE_PAGE,
+    NOTICE_PARAGRAPHS,
     REPORT_BODY,
     REPORT_HEADER,
     REPORT_TITLE,
+    notice_pdf,
     report_pdf,
     scanned_pdf,
     zip_bytes,
@@ -55,6 +59,20 @@ def test_a_news_page_gives_its_article_and_metadata_only() -> None:
         assert article.text[sentence.start : sentence.end] == sentence.text
 
 
+def test_another_sites_layout_keeps_only_the_story() -> None:
+    """JSON-LD metadata; promotions and sign-up boxes inside the article body are left out."""
+    document = html_document(FERRY_PAGE.read_bytes())
+    assert document.meta["title"] == "Ferry crews vote to strike over new rotas"
+    assert document.meta["author"] == "Tom Achebe"
+    assert document.meta["date"] == "2025-06-02"
+    article = document_article(Path("ferry.md"), document)
+    text = " ".join(s.text for s in article.sentences)
+    for boilerplate in FERRY_PAGE_BOILERPLATE:
+        assert boilerplate not in text, boilerplate
+    assert "198 voted in favour of the action" in text
+    assert "said union organiser Mairi Dunlop." in text  # the pull quote is the story's
+
+
 def test_a_page_with_no_article_is_refused_with_a_reason() -> None:
     """A section front (links only) is not an article."""
     with pytest.raises(NotAnArticleError, match="no article text"):
@@ -80,6 +98,16 @@ def test_a_pdf_keeps_its_paragraphs_pages_and_headings() -> None:
     assert pages[-1] == 3
     assert pages == sorted(pages)
     assert all(s.page is not None for s in article.sentences)
+
+
+def test_closely_spaced_pdf_paragraphs_are_told_apart() -> None:
+    """No blank line between paragraphs in the text layer: a short last line ending a
+    sentence ends the paragraph, and a short unpunctuated line is a heading."""
+    article = document_article(Path("notice.md"), pdf_document(notice_pdf()))
+    paragraphs = [" ".join(s.text for s in p.sentences) for p in article.paragraphs]
+    assert paragraphs == list(NOTICE_PARAGRAPHS)
+    assert [(s.heading, s.first_paragraph) for s in article.sections] == [("After the works", 3)]
+    assert article.headline == "Mill Lane library closure"
 
 
 def test_a_scan_and_a_zip_named_pdf_are_refused_clearly() -> None:

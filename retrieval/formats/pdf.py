@@ -17,6 +17,8 @@ _PAGE_NUMBER = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"""[.!?:;]["'”’)\]]*$""")
 _HEADING_MAX_CHARS = 120
+# A line shorter than this share of the page's longest line can end a paragraph.
+_SHORT_LINE = 0.8
 # How many lines at a page's top and bottom can be a running header or footer.
 _EDGE_LINES = 2
 _PLACEHOLDER_TITLES = re.compile(
@@ -56,12 +58,24 @@ def _join(lines: list[str]) -> str:
 
 
 def _groups(lines: list[str]) -> list[str]:
-    """Blank-line separated groups of lines, each joined into one block of text."""
+    """Paragraphs of a page: lines between blank lines, split again where a line ends a
+    sentence well short of the page's full width (many PDFs space paragraphs too little for a
+    blank line), and where a short unpunctuated line (a heading) stands before a new one."""
+    width = max((len(line) for line in lines), default=0)
     groups: list[list[str]] = [[]]
-    for line in lines:
-        if line:
-            groups[-1].append(line)
-        elif groups[-1]:
+    for index, line in enumerate(lines):
+        if not line:
+            if groups[-1]:
+                groups.append([])
+            continue
+        following = next((n for n in lines[index + 1 :] if n), "")
+        starts_next = following[:1].isupper() or following[:1].isdigit() or following[:1] in '"“‘('
+        short = len(line) < _SHORT_LINE * width
+        if groups[-1] and _is_heading(line) and short and starts_next:
+            groups.append([])  # a heading after a paragraph's last line
+        groups[-1].append(line)
+        ends = _ENDS_SENTENCE.search(line) is not None
+        if short and starts_next and (ends or (_is_heading(line) and len(groups[-1]) == 1)):
             groups.append([])
     return [_join(group) for group in groups if group]
 

@@ -23,6 +23,8 @@ _CREDIT = re.compile(
 )
 FOOTER = re.compile(r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+# How much of a paragraph's end can hold a photo credit ("Photo by Some Agency").
+_CREDIT_TAIL = 300
 
 
 class ArticleMeta(BaseModel):
@@ -264,7 +266,8 @@ def build_article(path: Path, meta: ArticleMeta, text: str, blocks: Sequence[Blo
             continue
         number = len(paragraphs) + 1
         chunk = text[block.start : block.end]
-        credit_match = _CREDIT.search(chunk)
+        # A credit closes its caption: only the paragraph's tail is searched (constant time).
+        credit_match = _CREDIT.search(chunk, max(0, len(chunk) - _CREDIT_TAIL))
         kind = ParagraphKind.BODY
         end = block.end
         credit: str | None = None

@@ -191,7 +191,11 @@ def _list_markers(text: str, start: int, stop: int) -> list[tuple[int, int]]:
         (m.start(), m.end(), *_marker_value(m.group(2)))
         for m in _LIST_MARKER.finditer(text, start, stop)
     ]
-    first_text = start + len(text[start:stop]) - len(text[start:stop].lstrip())
+    if not found:
+        return []
+    first_text = start
+    while first_text < stop and text[first_text].isspace():
+        first_text += 1
     kept: set[int] = set()
     for i, (begin, _end, numeric, value) in enumerate(found):
         if i + 1 < len(found):
@@ -219,15 +223,17 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             cuts.add(match.end())
     spans: list[Span] = []
     cursor = start
-    for cut in sorted(cuts):
+    for cut in sorted(cuts) if len(cuts) > 1 else cuts:
         spans.append(Span(cursor, cut))
         cursor = cut
     spans.append(Span(cursor, stop))
     trimmed: list[Span] = []
     for span in spans:
-        chunk = text[span.start : span.end]
-        lead = len(chunk) - len(chunk.lstrip())
-        tail = len(chunk) - len(chunk.rstrip())
-        if span.end - tail > span.start + lead:
-            trimmed.append(Span(span.start + lead, span.end - tail))
+        first, last = span.start, span.end
+        while first < last and text[first].isspace():
+            first += 1
+        while last > first and text[last - 1].isspace():
+            last -= 1
+        if last > first:
+            trimmed.append(Span(first, last))
     return trimmed

@@ -123,9 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("add", "remove"):
         from bot.terminal import library_commands
 
-        if args.command == "add":
-            return library_commands.add(settings, seeds, args.source)
-        return library_commands.remove_article(settings, seeds, args.article_id)
+        try:
+            if args.command == "add":
+                return library_commands.add(settings, seeds, args.source)
+            return library_commands.remove_article(settings, seeds, args.article_id)
+        except BrokenPipeError:  # `article-bot add URL | head`: the change itself is made
+            return EXIT_OK
     try:
         corpus = load_library(
             settings.semantic, seeds, settings.index_cache_dir, progress_reporter(sys.stderr)

@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--watch", action="store_true", help="reload the articles when the seeds folder changes"
     )
+    run.add_argument(
+        "--shard-ids", help="the shards this process runs, as 0-3 or 0,1 (default: SHARD_IDS)"
+    )
+    run.add_argument(
+        "--shard-count", type=int, help="how many shards the bot has in all (default: SHARD_COUNT)"
+    )
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="a guild id: commands appear there at once")
     evaluate = sub.add_parser("eval", help="score answers on a question file (JSON lines)")
@@ -99,7 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        overrides: dict[str, object] = {}
+        if getattr(args, "shard_ids", None) is not None:
+            overrides["shard_ids"] = args.shard_ids
+        if getattr(args, "shard_count", None) is not None:
+            overrides["shard_count"] = args.shard_count
+        settings = load_settings(**overrides)
     except SettingsError as error:
         print(f"article-bot: {error}", file=sys.stderr)
         return EXIT_USAGE

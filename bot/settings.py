@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.bundled import data_seeds_folder, default_seeds
@@ -67,6 +67,16 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shard_count: int | Literal["auto"] | None = Field(default=None, description="shards, or auto")
+    shard_ids: IdList = Field(
+        default=(),
+        description="the shards this process runs (0-3 or 0,1,2,3); needs a numeric SHARD_COUNT",
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="serve /metrics and /health on this port"
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", min_length=1, description="address the metrics server listens on"
+    )
     discord_api_url: str | None = Field(
         default=None,
         pattern=r"^https?://[^\s]+/api/v10$",
@@ -78,17 +88,26 @@ class Settings(BaseSettings):
         description="gateway URL; only for testing against a Discord emulator",
     )
 
-    @field_validator("dev_guild_ids", "allowed_channel_ids", mode="before")
+    @field_validator("dev_guild_ids", "allowed_channel_ids", "shard_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        """Accept '1, 2' as well as a list: ids are written by hand in .env."""
+        """Accept '1, 2' (and for shards '0-3') as well as a list: written by hand in .env."""
         if isinstance(value, str):
-            parts = [p.strip() for p in value.replace(";", ",").split(",")]
-            return tuple(int(p) for p in parts if p)
+            return parse_ids(value)
         return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids:
+            if not isinstance(self.shard_count, int):
+                raise ValueError("SHARD_IDS needs SHARD_COUNT set to the total number of shards")
+            if any(not 0 <= i < self.shard_count for i in self.shard_ids):
+                raise ValueError(f"SHARD_IDS must lie between 0 and {self.shard_count - 1}")
+        return self
 
     @field_validator(
         "shard_count",
+        "metrics_port",
         "discord_api_url",
         "discord_gateway_url",
         "index_cache_dir",
@@ -122,6 +141,23 @@ class Settings(BaseSettings):
         )
 
 
+def parse_ids(text: str) -> tuple[int, ...]:
+    """'1, 2' or '0-3' (ranges for shards) as ids; ValueError when a part is not a number."""
+    ids: list[int] = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        if dash and low.strip().isdigit() and high.strip().isdigit():
+            first, last = int(low), int(high)
+            if last < first or last - first > 10_000:
+                raise ValueError(f"bad range {part}")
+            ids.extend(range(first, last + 1))
+        else:
+            ids.append(int(part))
+    return tuple(dict.fromkeys(ids))
+
+
 class SettingsError(Exception):
     """A setting is invalid; the message names the variable and never shows its value."""
 
@@ -148,9 +184,13 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        message = first["msg"]
-        if first["type"] in {"value_error", "int_parsing"} and variable.endswith("_IDS"):
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a rule between settings, which its message names
+            raise SettingsError(f"invalid settings: {message}") from None
+        variable = str(first["loc"][0]).upper()
+        if first["type"] in {"value_error", "int_parsing"} and variable == "SHARD_IDS":
+            message = "must be shard numbers, as 0-3 or 0,1,2,3"
+        elif first["type"] in {"value_error", "int_parsing"} and variable.endswith("_IDS"):
             message = "must be Discord ids separated by commas"
         raise SettingsError(f"invalid setting {variable}: {message}") from None
     base = Path(ENV_FILE).resolve().parent

@@ -106,3 +106,55 @@ def test_without_seeds_dir_the_bundled_article_is_used(
     settings = load_settings()
     assert settings.seeds_dir is None
     assert (settings.seeds_folder / "coalition-of-will.txt").is_file()
+
+
+@pytest.mark.parametrize(
+    ("shard_ids", "count", "expected"),
+    [("0-3", 16, (0, 1, 2, 3)), ("4, 5", 8, (4, 5)), ("2-2", 4, (2,)), ("", None, ())],
+)
+def test_shard_ranges_are_read_as_people_write_them(
+    monkeypatch: pytest.MonkeyPatch, shard_ids: str, count: int | None, expected: tuple[int, ...]
+) -> None:
+    """SHARD_IDS takes ranges and lists."""
+    monkeypatch.setenv("SHARD_IDS", shard_ids)
+    if count is not None:
+        monkeypatch.setenv("SHARD_COUNT", str(count))
+    assert load_settings().shard_ids == expected
+
+
+@pytest.mark.parametrize(
+    ("shard_ids", "count", "message"),
+    [
+        ("0-3", None, "SHARD_IDS needs SHARD_COUNT"),
+        ("0-3", "auto", "SHARD_IDS needs SHARD_COUNT"),
+        ("6-9", "8", "between 0 and 7"),
+        ("one", "8", "invalid setting SHARD_IDS: must be shard numbers"),
+        ("3-1", "8", "invalid setting SHARD_IDS: must be shard numbers"),
+    ],
+)
+def test_shard_ranges_that_cannot_work_are_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, shard_ids: str, count: str | None, message: str
+) -> None:
+    """No SHARD_COUNT, ids past it, or words: start-up stops saying why."""
+    monkeypatch.setenv("SHARD_IDS", shard_ids)
+    if count is not None:
+        monkeypatch.setenv("SHARD_COUNT", count)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+def test_the_command_line_sets_the_shard_range(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run --shard-ids/--shard-count override the environment, checked the same way."""
+    from bot.cli import main
+
+    monkeypatch.setenv("DISCORD_TOKEN", "")
+    # No token: a valid range gets as far as the token check; a bad one stops at the settings.
+    assert main(["run", "--shard-ids", "0-3", "--shard-count", "16"]) == 2
+    assert "No DISCORD_TOKEN" in capsys.readouterr().err
+    assert main(["run", "--shard-ids", "0-3"]) == 2
+    assert "SHARD_IDS needs SHARD_COUNT" in capsys.readouterr().err
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    assert main(["run", "--shard-ids", "0-5"]) == 2
+    assert "between 0 and 3" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from bot.articles.adding import AddError, prepare, remove, restore, undo, writab
 from bot.articles.sources import Source
 from bot.discord.guards import Cooldown, retry_message
 from bot.discord.live_views import LiveViews
+from bot.discord.metrics import BotMetrics
 from bot.discord.replies import tell_privately
 from bot.discord.watch import Signature, folder_signature
 from bot.library import load_library
@@ -175,6 +176,7 @@ class ArticleBotBase(commands.Bot):
         # conversation on, whoever asks. Bounded like the conversations.
         self._bot_threads: OrderedDict[int, None] = OrderedDict()
         self.live_views = LiveViews()
+        self.metrics = BotMetrics()
 
     @property
     def settings(self) -> Settings:
@@ -242,6 +244,7 @@ class ArticleBotBase(commands.Bot):
         answerer = Answerer(corpus, self.answerer.policy)
         await asyncio.to_thread(answerer.warm_up)
         self.answerer = answerer
+        self.metrics.reloads.labels("ok").inc()
         if folder != self.settings.seeds_folder:
             self.settings = self.settings.model_copy(update={"seeds_dir": folder})
         return corpus
@@ -254,6 +257,7 @@ class ArticleBotBase(commands.Bot):
             try:
                 corpus = await self._load_and_swap(folder)
             except RetrievalError as error:
+                self.metrics.reloads.labels("refused").inc()
                 log.warning("reload refused, still serving the old articles: %s", error)
                 return False, str(error)
             summary = (
@@ -275,6 +279,7 @@ class ArticleBotBase(commands.Bot):
             try:
                 await self._load_and_swap(folder)
             except RetrievalError as error:
+                self.metrics.reloads.labels("refused").inc()
                 await asyncio.to_thread(undo, written)
                 raise AddError(f"not added, the library would not load with it: {error}") from None
             log.info("added article %s from %s", prepared.article.id, source.url or source.name)
@@ -291,6 +296,7 @@ class ArticleBotBase(commands.Bot):
             try:
                 await self._load_and_swap(folder)
             except RetrievalError as error:
+                self.metrics.reloads.labels("refused").inc()
                 await asyncio.to_thread(restore, removed)
                 raise AddError(f"not removed, the library would not load: {error}") from None
             log.info("removed article %s", article_id)
@@ -362,4 +368,9 @@ def create_bot(
     if settings.shard_count is None:
         return ArticleBot(answerer, settings, store)
     count = None if settings.shard_count == "auto" else settings.shard_count
+    if settings.shard_ids:
+        # One process of several: these shards of SHARD_COUNT (validated in the settings).
+        return ShardedArticleBot(
+            answerer, settings, store, shard_count=count, shard_ids=list(settings.shard_ids)
+        )
     return ShardedArticleBot(answerer, settings, store, shard_count=count)

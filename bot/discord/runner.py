@@ -16,6 +16,7 @@ import yarl
 
 from bot.discord.client import ArticleBotBase, create_bot
 from bot.discord.loop_watch import LoopLagMonitor
+from bot.discord.metrics import serve_metrics
 from bot.settings import Settings
 from bot.store import Store
 from retrieval import Answerer
@@ -121,7 +122,10 @@ async def run_bot(
             loop.add_signal_handler(signum, stop)
     monitor = LoopLagMonitor()
     watching: asyncio.Task[None] | None = None
+    metrics = None
     try:
+        if settings.metrics_port is not None:
+            metrics = await serve_metrics(bot, settings.metrics_host, settings.metrics_port)
         async with bot:
             await bot.login(_token(settings))
             await gateway_from_api(bot, settings)
@@ -131,6 +135,8 @@ async def run_bot(
     finally:
         if watching is not None:
             watching.cancel()
+        if metrics is not None:
+            await metrics.cleanup()
         store.close()
     log.info(monitor.summary())
     log.info("disconnected; bye")

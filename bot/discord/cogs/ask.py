@@ -109,6 +109,7 @@ class AskCog(commands.Cog):
         conversations.remember(key, turn)
         answer = await self.bot.answer(question, results, config.articles, turn.context)
         latency_ms = (time.perf_counter() - started) * 1000
+        self.bot.metrics.answered(way, answer.found, answer.confident, latency_ms / 1000)
         if not config.log_questions:
             return answer, None
         try:

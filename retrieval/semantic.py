@@ -96,7 +96,7 @@ def quantized_model(cache_dir: Path | None) -> Path:
     target = quantized_path(cache_dir)
     folder, name = target.parent, target.name
     stamp = target.with_suffix(".sha256")
-    if target.is_file() and stamp.is_file() and stamp.read_text().strip() == _sha256(target):
+    if target.is_file() and stamp.is_file() and _stamp_holds(target, stamp):
         return target
     _verified(source, MODEL_SHA256)
     try:
@@ -105,6 +105,25 @@ def quantized_model(cache_dir: Path | None) -> Path:
     except OSError:
         scratch = Path(tempfile.mkdtemp(prefix="article-bot-model-"))
         return _quantize(source, scratch / name, scratch / (name + ".sha256"))
+
+
+def _stamp_line(digest: str, path: Path) -> str:
+    status = path.stat()
+    return f"{digest} {status.st_size} {status.st_mtime_ns}\n"
+
+
+def _stamp_holds(target: Path, stamp: Path) -> bool:
+    """The int8 model this process made earlier, unchanged: its SHA-256 was taken when it was
+    written, beside its size and time; while both still match, hashing the file again (about
+    30 ms a start) finds nothing new. A changed file is hashed and checked in full."""
+    try:
+        written = stamp.read_text()
+        digest = written.split()[0]  # an older stamp holds the digest alone
+        if _stamp_line(digest, target) == written:
+            return True
+        return _sha256(target) == digest
+    except (OSError, IndexError):
+        return False
 
 
 def _quantize(source: Path, target: Path, stamp: Path) -> Path:
@@ -125,7 +144,7 @@ def _quantize(source: Path, target: Path, stamp: Path) -> Path:
             root.setLevel(level)
         digest = _sha256(partial)
         partial.replace(target)
-        stamp.write_text(digest + "\n")
+        stamp.write_text(_stamp_line(digest, target))
     finally:
         with contextlib.suppress(OSError):
             partial.unlink()

@@ -86,11 +86,11 @@ def stored_markdown(document: Document, fields: dict[str, str]) -> str:
 
 def read_article(path: Path) -> Article:
     """Load one article file of any supported kind; every failure is an ArticleError."""
-    from retrieval.formats.markdown import markdown_article
-
     suffix = path.suffix.casefold()
     if suffix in TEXT_SUFFIXES:
-        return load_article(path)
+        return load_article(path)  # the common case imports no Markdown parser
+    from retrieval.formats.markdown import markdown_article
+
     try:
         raw = path.read_bytes()
     except OSError as error:

@@ -198,8 +198,12 @@ def remove(folder: Path, article_id: str) -> dict[Path, bytes]:
     if originals.is_dir():
         victims += [p for p in originals.iterdir() if p.stem == article_id and p.is_file()]
     removed = {victim: victim.read_bytes() for victim in victims}
-    for victim in victims:
-        victim.unlink()
+    try:
+        for victim in victims:
+            victim.unlink()
+    except OSError:
+        restore(removed)  # all of it stays, or none
+        raise
     return removed
 
 

@@ -271,10 +271,13 @@ class ArticleBotBase(commands.Bot):
         """Add a fetched or uploaded source to the library and serve it at once; AddError (and
         nothing written) when it is not an article or the library would not load with it."""
         async with self._reloading:
-            folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
-            prepared = await asyncio.to_thread(
-                prepare, folder, source.name, source.raw, source.url, source.content_type
-            )
+            try:
+                folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
+                prepared = await asyncio.to_thread(
+                    prepare, folder, source.name, source.raw, source.url, source.content_type
+                )
+            except OSError as error:
+                raise AddError(f"cannot use the articles folder ({error})") from None
             written = await asyncio.to_thread(write, folder, prepared)
             try:
                 await self._load_and_swap(folder)
@@ -288,11 +291,14 @@ class ArticleBotBase(commands.Bot):
     async def remove_article(self, article_id: str) -> Article:
         """Remove an article and stop quoting it at once; AddError when it cannot be."""
         async with self._reloading:
-            folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
             article = self.answerer.corpus.article(article_id)
             if article is None:
                 raise AddError(f"no article has the id '{article_id}'")
-            removed = await asyncio.to_thread(remove, folder, article_id)
+            try:
+                folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
+                removed = await asyncio.to_thread(remove, folder, article_id)
+            except OSError as error:
+                raise AddError(f"cannot change the articles folder ({error})") from None
             try:
                 await self._load_and_swap(folder)
             except RetrievalError as error:

@@ -212,6 +212,7 @@ class BlockRole(StrEnum):
     SUBHEADLINE = "subheadline"
     HEADING = "heading"
     PARAGRAPH = "paragraph"
+    CAPTION = "caption"  # a photo's caption where the format marks one (an HTML figcaption)
     FOOTER = "footer"
 
 
@@ -262,13 +263,13 @@ def build_article(path: Path, meta: ArticleMeta, text: str, blocks: Sequence[Blo
     for block in blocks:
         if block.role is BlockRole.HEADING:
             sections.append(Section(text[block.start : block.end], len(paragraphs) + 1))
-        if block.role is not BlockRole.PARAGRAPH:
+        if block.role not in (BlockRole.PARAGRAPH, BlockRole.CAPTION):
             continue
         number = len(paragraphs) + 1
         chunk = text[block.start : block.end]
         # A credit closes its caption: only the paragraph's tail is searched (constant time).
         credit_match = _CREDIT.search(chunk, max(0, len(chunk) - _CREDIT_TAIL))
-        kind = ParagraphKind.BODY
+        kind = ParagraphKind.CAPTION if block.role is BlockRole.CAPTION else ParagraphKind.BODY
         end = block.end
         credit: str | None = None
         if credit_match is not None and credit_match.start() > 0:

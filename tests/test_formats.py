@@ -54,6 +54,13 @@ def test_a_news_page_gives_its_article_and_metadata_only() -> None:
     assert "The project is expected to cost 412 million pounds." in [
         s.text for s in article.sentences
     ]
+    # The article's own photo keeps its caption, quotable, its credit apart.
+    caption = article.paragraphs[-1]
+    assert caption.kind is ParagraphKind.CAPTION
+    assert caption.credit == "Image: Northport City Council"
+    assert [s.text for s in caption.sentences] == [
+        "An artist's impression of a tram on Quay Street."
+    ]
     # Every quoted sentence is a slice of the text the article keeps.
     for sentence in article.sentences:
         assert article.text[sentence.start : sentence.end] == sentence.text
@@ -163,6 +170,19 @@ def test_escaped_text_reads_back_exactly(text: str) -> None:
     rendered, blocks = render_markdown(escape(line), has_title=True)
     assert rendered == line
     assert [b.role for b in blocks] == [BlockRole.PARAGRAPH]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=80))
+def test_a_caption_reads_back_exactly(text: str) -> None:
+    """A caption kept as Markdown's image text shows exactly its words again."""
+    line = " ".join(text.split())
+    if not line:
+        return
+    document = Document()
+    document.add(BlockRole.CAPTION, line, source="/photo.jpg")
+    rendered, blocks = render_markdown(to_markdown(document, False), has_title=True)
+    assert rendered == line
+    assert [b.role for b in blocks] == [BlockRole.CAPTION]
 
 
 def test_stored_markdown_loads_as_the_converted_article(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ class DocumentBlock:
     role: BlockRole
     text: str
     page: int | None = None
+    source: str | None = None  # a caption's image address
 
 
 @dataclass(slots=True)
@@ -29,11 +30,13 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     blocks: list[DocumentBlock] = field(default_factory=list)
 
-    def add(self, role: BlockRole, text: str, page: int | None = None) -> None:
+    def add(
+        self, role: BlockRole, text: str, page: int | None = None, source: str | None = None
+    ) -> None:
         """Append a block, its white space collapsed; empty text adds nothing."""
         cleaned = " ".join(text.split())
         if cleaned:
-            self.blocks.append(DocumentBlock(role, cleaned, page))
+            self.blocks.append(DocumentBlock(role, cleaned, page, source))
 
     @property
     def sentence_text(self) -> str:
@@ -77,5 +80,8 @@ def to_markdown(document: Document, front_matter: bool = True) -> str:
         if block.page is not None and block.page != page:
             lines += [f"<!-- page {block.page} -->", ""]
             page = block.page
+        if block.role is BlockRole.CAPTION:
+            lines += [f"![{escape(block.text)}]({block.source or 'image'})", ""]
+            continue
         lines += [prefixes.get(block.role, "") + escape(block.text), ""]
     return "\n".join(lines)

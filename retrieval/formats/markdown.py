@@ -36,6 +36,15 @@ def _inline_text(token: Token) -> str:
     return " ".join("".join(parts).split())
 
 
+def _lone_image_text(token: Token) -> str:
+    """The words of an image standing alone as a paragraph (``![caption](photo.jpg)``): a
+    photo's caption; empty for anything else."""
+    children = [c for c in token.children or () if not (c.type == "text" and not c.content.strip())]
+    if len(children) != 1 or children[0].type != "image":
+        return ""
+    return _inline_text(children[0])  # the alt text as shown, its escapes read
+
+
 def render_markdown(body: str, has_title: bool = False) -> tuple[str, list[Block]]:
     """The article text Markdown ``body`` shows a reader (one block a line) and its blocks.
     Without a ``#`` headline the first block is the headline, as in a plain-text article,
@@ -61,6 +70,9 @@ def render_markdown(body: str, has_title: bool = False) -> tuple[str, list[Block
         if token.type != "inline":
             continue
         text = _inline_text(token)
+        caption = _lone_image_text(token)
+        if caption:
+            text = caption
         if not text:
             continue
         seen_paragraph = BlockRole.PARAGRAPH in roles
@@ -69,7 +81,7 @@ def render_markdown(body: str, has_title: bool = False) -> tuple[str, list[Block
         elif heading_level:
             role = BlockRole.HEADING if seen_paragraph else BlockRole.SUBHEADLINE
         else:
-            role = BlockRole.PARAGRAPH
+            role = BlockRole.CAPTION if caption else BlockRole.PARAGRAPH
         lines.append(text)
         roles.append(role)
         pages.append(page)

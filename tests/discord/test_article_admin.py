@@ -62,7 +62,7 @@ async def test_a_link_added_in_discord_answers_at_once_with_links_back(
     embed = message.embeds[0]
     assert embed.title == "Harbour tram line approved after five-year fight"
     assert embed.url == url
-    assert "8 paragraphs, 14 sentences" in plain(embed.description or "")
+    assert "9 paragraphs, 15 sentences" in plain(embed.description or "")
     assert (seeds_copy / "originals").is_dir()
 
     asked = await server.alice.slash(

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from retrieval import Answerer, Corpus, load_corpus
 from retrieval.semantic import Encoder, default_encoder
 from tests.http_sources import SourceServer, serving
+from tests.postgres_server import fresh_database, running_postgres
 
 # The int8 model is made once per run in a cache of the run's own (never the user's
 # ~/.cache); every process the tests start inherits it.
@@ -136,3 +137,16 @@ def data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     folder = tmp_path_factory.mktemp("data-home")
     monkeypatch.setenv("XDG_DATA_HOME", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL 15 server on 127.0.0.1 for the whole run (never a mock)."""
+    yield from running_postgres()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """An empty database of the test's own on that server."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:50].lower()
+    return fresh_database(postgres_server, name)

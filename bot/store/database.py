@@ -97,12 +97,26 @@ class AskedQuestion:
     confidence: float | None = None
 
 
-def _json_ids(values: Sequence[object] | None) -> str | None:
+def json_ids(values: Sequence[object] | None) -> str | None:
+    """Ids (or article names) as the JSON text the tables keep; None stays None."""
     return None if values is None else json.dumps(list(values))
 
 
 def _bool(value: object) -> bool | None:
     return None if value is None else bool(value)
+
+
+def _guild_row(row: Sequence[Any]) -> GuildSettings:
+    channels, private, top_k, mentions, articles, log_questions, threads = row
+    return GuildSettings(
+        allowed_channels=None if channels is None else tuple(json.loads(channels)),
+        private_default=_bool(private),
+        top_k=top_k,
+        answer_mentions=_bool(mentions),
+        articles=None if articles is None else tuple(json.loads(articles)),
+        log_questions=_bool(log_questions),
+        threads=_bool(threads),
+    )
 
 
 class Store:
@@ -215,18 +229,15 @@ class Store:
             "log_questions, threads FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
-        if not rows:
-            return GuildSettings()
-        channels, private, top_k, mentions, articles, log_questions, threads = rows[0]
-        return GuildSettings(
-            allowed_channels=None if channels is None else tuple(json.loads(channels)),
-            private_default=_bool(private),
-            top_k=top_k,
-            answer_mentions=_bool(mentions),
-            articles=None if articles is None else tuple(json.loads(articles)),
-            log_questions=_bool(log_questions),
-            threads=_bool(threads),
+        return _guild_row(rows[0]) if rows else GuildSettings()
+
+    def all_guild_settings(self) -> dict[int, GuildSettings]:
+        """Every server's stored settings, for a process's cache at start-up."""
+        rows = self._read(
+            "SELECT guild_id, allowed_channels, private_default, top_k, answer_mentions, "
+            "articles, log_questions, threads FROM guild_settings"
         )
+        return {int(row[0]): _guild_row(row[1:]) for row in rows}
 
     def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
         """Replace the server's stored settings."""
@@ -237,11 +248,11 @@ class Store:
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     guild_id,
-                    _json_ids(settings.allowed_channels),
+                    json_ids(settings.allowed_channels),
                     settings.private_default,
                     settings.top_k,
                     settings.answer_mentions,
-                    _json_ids(settings.articles),
+                    json_ids(settings.articles),
                     settings.log_questions,
                     settings.threads,
                     time.time(),

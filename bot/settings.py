@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     database_path: Path = Field(
         default=Path("article-bot.sqlite3"), description="SQLite file for settings and stats"
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host/db: one database every process shares "
+        "(empty: the SQLite file DATABASE_PATH)",
+    )
     index_cache_dir: Path | None = Field(
         default=None, description="folder for the on-disk analysis cache; empty: no cache"
     )
@@ -108,6 +113,7 @@ class Settings(BaseSettings):
     @field_validator(
         "shard_count",
         "metrics_port",
+        "database_url",
         "discord_api_url",
         "discord_gateway_url",
         "index_cache_dir",
@@ -132,6 +138,11 @@ class Settings(BaseSettings):
         """The folder of articles to load: SEEDS_DIR when set, else the bundled article (or the
         data folder it moved to when articles were added)."""
         return self.seeds_dir if self.seeds_dir is not None else default_seeds()
+
+    @property
+    def database(self) -> str | None:
+        """DATABASE_URL's value (it may hold a password: never log it)."""
+        return self.database_url.get_secret_value().strip() or None if self.database_url else None
 
     @property
     def has_token(self) -> bool:

@@ -54,10 +54,18 @@ def test_the_health_check_asks_the_health_endpoint() -> None:
 
 
 def test_compose_runs_two_shard_ranges_the_command_line_accepts() -> None:
-    """Two services, disjoint shard ranges of the same count, each a valid `run`."""
+    """PostgreSQL and two bot services on it: disjoint shard ranges of the same count that
+    cover every shard, each a valid `run`."""
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
-    services = compose["services"]
+    services = {n: s for n, s in compose["services"].items() if s.get("build") == "."}
     assert len(services) == 2
+    database = compose["services"]["postgres"]
+    assert database["image"].startswith("postgres:")
+    for service in services.values():
+        url = service["environment"]["DATABASE_URL"]
+        assert url.startswith("postgresql://")
+        assert url.endswith("@postgres:5432/article_bot")
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
     ranges: list[set[int]] = []
     counts: set[int] = set()
     for service in services.values():

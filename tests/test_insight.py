@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.settings import Settings
 from bot.store import AskedQuestion, GuildSettings, Store
 from bot.store.chart import questions_per_day_png
+from bot.store.engines import SqliteAsyncStore
 from bot.store.feedback_export import TO_LABEL_DOWN, TO_LABEL_REFUSED, export_feedback
 from bot.store.server_config import ServerConfigs, effective
 from bot.store.stats import DAY, build_report
@@ -60,16 +61,21 @@ def test_stored_values_override_the_environment_and_none_means_default() -> None
     assert config.allows_channel(77, 9)  # a thread under an allowed channel
 
 
-def test_changes_are_written_through_and_reset_restores_defaults(tmp_path: Path) -> None:
-    """The cache never serves a stale value after a change."""
-    configs = ServerConfigs(settings(), Store(tmp_path / "bot.sqlite3"))
+async def test_changes_are_written_through_and_reset_restores_defaults(tmp_path: Path) -> None:
+    """The cache never serves a stale value after a change, and a new process reads it."""
+    path = tmp_path / "bot.sqlite3"
+    configs = ServerConfigs(settings(), SqliteAsyncStore(Store(path)))
+    await configs.load()
     assert configs.for_guild(1).top_k == 3
-    assert configs.change(1, top_k=5).top_k == 5
+    assert (await configs.change(1, top_k=5)).top_k == 5
     assert configs.for_guild(1).top_k == 5
     assert configs.for_guild(2).top_k == 3
-    assert configs.change(1, top_k=None).top_k == 3
-    configs.change(1, private_default=True, articles=("x",))
-    assert configs.reset(1) == configs.for_guild(2)
+    assert (await configs.change(1, top_k=None)).top_k == 3
+    await configs.change(1, private_default=True, articles=("x",))
+    restarted = ServerConfigs(settings(), SqliteAsyncStore(Store(path)))
+    await restarted.load()
+    assert restarted.for_guild(1).private_default
+    assert await configs.reset(1) == configs.for_guild(2)
     assert configs.for_guild(None).top_k == 3  # DMs: the environment's defaults
 
 

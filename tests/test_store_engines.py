@@ -89,8 +89,10 @@ async def test_questions_and_votes_list_the_same_on_both(store: AsyncStore) -> N
     listed = await store.questions()
     assert [q.question for q in listed] == ["who opposed?", "recipe?", "troops?"]
     assert (listed[0].up, listed[0].down) == (2, 0)
-    assert listed[1].refused and not listed[0].refused
-    assert listed[2].unsure and listed[2].confidence == pytest.approx(0.31)
+    assert listed[1].refused
+    assert not listed[0].refused
+    assert listed[2].unsure
+    assert listed[2].confidence == pytest.approx(0.31)
     assert [q.question for q in await store.questions(guild_id=1)] == ["who opposed?", "troops?"]
     assert [q.question for q in await store.questions(since=250.0)] == ["troops?"]
     assert store.user_hash(3) == store.user_hash(3) != store.user_hash(4)
@@ -114,7 +116,8 @@ async def test_two_processes_share_one_postgres_truth(postgres_url: str, tmp_pat
         await heard.put(message)
 
     try:
-        assert one.shared and two.shared
+        assert one.shared
+        assert two.shared
         two.listen(on_notice)
         await asyncio.sleep(0.3)  # the listener connects
         await _ask(one, "asked in the first process")

@@ -25,6 +25,7 @@ from bot.discord.watch import Signature, folder_signature
 from bot.library import load_library
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.engines import AsyncStore, SqliteAsyncStore
 from bot.store.server_config import ServerConfigs
 from retrieval import Answer, Answerer, Article, Corpus, RetrievalError
 from retrieval.conversation import Conversations
@@ -143,7 +144,7 @@ class ArticleBotBase(commands.Bot):
     """Shared set-up of the sharded and unsharded bots."""
 
     def __init__(
-        self, answerer: Answerer, settings: Settings, store: Store, **options: Any
+        self, answerer: Answerer, settings: Settings, store: AsyncStore, **options: Any
     ) -> None:
         # The bot never joins voice, so the missing-voice-library warnings are only noise.
         discord.VoiceClient.warn_nacl = False
@@ -162,6 +163,7 @@ class ArticleBotBase(commands.Bot):
         )
         self.answerer = answerer
         self.store = store
+        self.configs = ServerConfigs(settings, store)
         self.settings = settings
         self.cooldown = Cooldown(settings.cooldown_seconds)
         self.failed_extensions: list[str] = []
@@ -186,7 +188,7 @@ class ArticleBotBase(commands.Bot):
     @settings.setter
     def settings(self, settings: Settings) -> None:
         self._settings = settings
-        self.configs = ServerConfigs(settings, self.store)
+        self.configs.settings = settings  # the servers' stored settings stay loaded
 
     @property
     def answers_in_thread(self) -> bool:
@@ -323,7 +325,10 @@ class ArticleBotBase(commands.Bot):
             seen = await self.reload_if_changed(seen)
 
     async def setup_hook(self) -> None:
-        """Load each cog on its own, then copy and sync commands to the development guilds."""
+        """Read the servers' settings, hear other processes' changes, load each cog on its own,
+        then copy and sync commands to the development guilds."""
+        await self.configs.load()
+        self.store.listen(self.on_database_notice)
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -340,6 +345,12 @@ class ArticleBotBase(commands.Bot):
                 log.info("synced %d commands to development guild %s", len(synced), guild_id)
             except discord.HTTPException as error:
                 log.warning("could not sync commands to guild %s: %s", guild_id, error)
+
+    async def on_database_notice(self, message: dict[str, Any]) -> None:
+        """Another process changed something in the shared database: take it in."""
+        if message.get("kind") == "config" and isinstance(message.get("guild"), int):
+            await self.configs.refresh(message["guild"])
+            log.info("server %s changed its settings in another process", message["guild"])
 
     async def close(self) -> None:
         """Stop watching the seeds folder, then disconnect."""
@@ -367,10 +378,10 @@ class ShardedArticleBot(ArticleBotBase, commands.AutoShardedBot):
 
 
 def create_bot(
-    answerer: Answerer, settings: Settings, store: Store | None = None
+    answerer: Answerer, settings: Settings, store: AsyncStore | None = None
 ) -> ArticleBotBase:
     """The bot the settings ask for: sharded when SHARD_COUNT is set."""
-    store = store if store is not None else Store(settings.database_path)
+    store = store if store is not None else SqliteAsyncStore(Store(settings.database_path))
     if settings.shard_count is None:
         return ArticleBot(answerer, settings, store)
     count = None if settings.shard_count == "auto" else settings.shard_count

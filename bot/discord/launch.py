@@ -27,17 +27,12 @@ def start_discord(
     import discord
 
     from bot.discord.runner import run_bot, setup_logging, sync_commands
-    from bot.store import Store, StoreError
+    from bot.store import StoreError
 
     setup_logging(settings)
     try:
-        store = Store(settings.database_path)
-    except StoreError as error:
-        print(f"article-bot: {error}", file=sys.stderr)
-        return EXIT_DATA
-    try:
         if command == "sync":
-            count = asyncio.run(sync_commands(settings, answerer, store, guild))
+            count = asyncio.run(sync_commands(settings, answerer, guild))
             where = (
                 f"guild {guild}"
                 if guild is not None
@@ -45,7 +40,10 @@ def start_discord(
             )
             print(f"Synced {count} commands to {where}.")
         else:
-            asyncio.run(run_bot(settings, answerer, store, watch=watch))
+            asyncio.run(run_bot(settings, answerer, watch=watch))
+    except StoreError as error:
+        print(f"article-bot: {error}", file=sys.stderr)
+        return EXIT_DATA
     except discord.LoginFailure:
         print("article-bot: Discord rejected DISCORD_TOKEN; copy the token again.", file=sys.stderr)
         return EXIT_USAGE

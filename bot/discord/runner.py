@@ -18,7 +18,7 @@ from bot.discord.client import ArticleBotBase, create_bot
 from bot.discord.loop_watch import LoopLagMonitor
 from bot.discord.metrics import serve_metrics
 from bot.settings import Settings
-from bot.store import Store
+from bot.store.engines import open_store
 from retrieval import Answerer
 
 log = logging.getLogger(__name__)
@@ -96,9 +96,7 @@ async def gateway_from_api(bot: ArticleBotBase, settings: Settings) -> None:
     log.warning("using the gateway at %s (from the API)", url)
 
 
-async def run_bot(
-    settings: Settings, answerer: Answerer, store: Store, *, watch: bool = False
-) -> None:
+async def run_bot(settings: Settings, answerer: Answerer, *, watch: bool = False) -> None:
     """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
     use_api(settings)
     # The first question loads what the answer path loads lazily (word frequencies, country
@@ -108,6 +106,7 @@ async def run_bot(
     # walks it, so no collection pauses the loop for tens of milliseconds mid-burst.
     gc.collect()
     gc.freeze()
+    store = await open_store(settings.database, settings.database_path)
     bot = create_bot(answerer, settings, store)
     bot.watch_seeds = watch
     loop = asyncio.get_running_loop()
@@ -137,14 +136,12 @@ async def run_bot(
             watching.cancel()
         if metrics is not None:
             await metrics.cleanup()
-        store.close()
+        await store.close()
     log.info(monitor.summary())
     log.info("disconnected; bye")
 
 
-async def sync_commands(
-    settings: Settings, answerer: Answerer, store: Store, guild_id: int | None
-) -> int:
+async def sync_commands(settings: Settings, answerer: Answerer, guild_id: int | None) -> int:
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
     use_api(settings)
     # The first question loads what the answer path loads lazily (word frequencies, country
@@ -154,10 +151,11 @@ async def sync_commands(
     # walks it, so no collection pauses the loop for tens of milliseconds mid-burst.
     gc.collect()
     gc.freeze()
+    store = await open_store(settings.database, settings.database_path)
     bot = create_bot(answerer, settings, store)
     async with bot:
         await bot.login(_token(settings))
-        store.close()
+        await store.close()
         if guild_id is None:
             synced = await bot.tree.sync()
         else:

@@ -11,7 +11,8 @@ import discord
 from bot.discord import render
 from bot.discord.live_views import LiveViews, custom_id
 from bot.discord.replies import tell_privately
-from bot.store import Store
+from bot.store import StoreError
+from bot.store.engines import AsyncStore
 from retrieval import Answer, Corpus, Passage
 
 log = logging.getLogger("article_bot.feedback")
@@ -41,7 +42,7 @@ class AnswerView(discord.ui.View):
         corpus: Corpus,
         asker_id: int,
         page_size: int,
-        store: Store | None = None,
+        store: AsyncStore | None = None,
         question_id: int | None = None,
     ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
@@ -122,10 +123,10 @@ class AnswerView(discord.ui.View):
         self.votes[interaction.user.id] = vote
         if self.store is not None and self.question_id is not None:
             try:
-                self.store.record_vote(
+                await self.store.record_vote(
                     self.question_id, interaction.user.id, 1 if vote == "up" else -1
                 )
-            except sqlite3.Error as error:
+            except (StoreError, sqlite3.Error) as error:
                 log.error("could not store a vote: %s", error)
         log.info(
             "feedback vote=%s question=%r citations=%s scores=%s",

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from bot.settings import Settings
-from bot.store.database import GuildSettings, Store
+from bot.store.database import GuildSettings
+from bot.store.engines import AsyncStore
 
 T = TypeVar("T")
 
@@ -58,36 +59,42 @@ def effective(settings: Settings, stored: GuildSettings) -> ServerConfig:
 
 
 class ServerConfigs:
-    """Per-server settings read through a small cache; every change is written through."""
+    """Per-server settings served from memory: every server's stored settings are read at
+    start-up, each change is written through (and, on a shared database, heard from the other
+    processes by ``refresh``)."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: AsyncStore) -> None:
         self.settings = settings
         self.store = store
-        self._cache: dict[int, ServerConfig] = {}
+        self._stored: dict[int, GuildSettings] = {}
+
+    async def load(self) -> None:
+        """Read every server's stored settings."""
+        self._stored = await self.store.all_guild_settings()
+
+    async def refresh(self, guild_id: int) -> None:
+        """Read one server's settings again (another process changed them)."""
+        self._stored[guild_id] = await self.store.guild_settings(guild_id)
 
     def for_guild(self, guild_id: int | None) -> ServerConfig:
         """The effective settings of a server; DMs get the environment's defaults."""
         if guild_id is None:
             return effective(self.settings, GuildSettings())
-        config = self._cache.get(guild_id)
-        if config is None:
-            config = effective(self.settings, self.store.guild_settings(guild_id))
-            self._cache[guild_id] = config
-        return config
+        return effective(self.settings, self._stored.get(guild_id, GuildSettings()))
 
     def stored(self, guild_id: int) -> GuildSettings:
         """What the server changed itself."""
-        return self.store.guild_settings(guild_id)
+        return self._stored.get(guild_id, GuildSettings())
 
-    def change(self, guild_id: int, **changes: object) -> ServerConfig:
+    async def change(self, guild_id: int, **changes: object) -> ServerConfig:
         """Store the given fields (``None`` restores the default) and return the result."""
-        updated = replace(self.store.guild_settings(guild_id), **changes)  # type: ignore[arg-type]
-        self.store.save_guild_settings(guild_id, updated)
-        self._cache.pop(guild_id, None)
+        updated = replace(self.stored(guild_id), **changes)  # type: ignore[arg-type]
+        await self.store.save_guild_settings(guild_id, updated)
+        self._stored[guild_id] = updated
         return self.for_guild(guild_id)
 
-    def reset(self, guild_id: int) -> ServerConfig:
+    async def reset(self, guild_id: int) -> ServerConfig:
         """Forget everything the server changed."""
-        self.store.save_guild_settings(guild_id, GuildSettings())
-        self._cache.pop(guild_id, None)
+        await self.store.save_guild_settings(guild_id, GuildSettings())
+        self._stored[guild_id] = GuildSettings()
         return self.for_guild(guild_id)

@@ -156,22 +156,21 @@ def evaluate(answerer: Answerer, args: argparse.Namespace) -> int:
 
 def export_feedback(settings: Settings, answerer: Answerer, args: argparse.Namespace) -> int:
     """`article-bot export-feedback`: rated and refused questions as an eval question file."""
-    from bot.store import Store, StoreError
+    from bot.store import StoreError
+    from bot.store.engines import is_postgres, questions_sync
     from bot.store.feedback_export import export_feedback, jsonl
 
     path = args.database or settings.database_path
-    if not path.exists():
+    url = None if args.database else settings.database
+    if not is_postgres(url) and not path.exists():
         print(f"article-bot: {path}: no database yet (nothing was asked)", file=sys.stderr)
         return EXIT_DATA
     try:
-        store = Store(path)
+        asked = questions_sync(url, path, guild_id=args.guild)
     except StoreError as error:
         print(f"article-bot: {error}", file=sys.stderr)
         return EXIT_DATA
-    try:
-        export = export_feedback(store.questions(args.guild), answerer.corpus)
-    finally:
-        store.close()
+    export = export_feedback(list(asked), answerer.corpus)
     text = jsonl(export.questions)
     if args.out is None:
         sys.stdout.write(text)

@@ -12,6 +12,7 @@ import simcord
 from bot.discord.client import NotAdmin, create_bot
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.engines import SqliteAsyncStore
 from retrieval import Answerer, load_corpus
 from tests.conftest import SEEDS, write_article
 from tests.discord.conftest import Server, make_settings, plain
@@ -145,13 +146,13 @@ async def test_questions_and_votes_are_stored_unless_turned_off(
     asked = await server.alice.slash(server.channel, "ask", question="who opposed the coalition?")
     assert asked.response is not None
     await vote(server.bob, asked.response, "👎")
-    [stored] = server.bot.store.questions(server.guild.id)
+    [stored] = await server.bot.store.questions(server.guild.id)
     assert stored.question == "who opposed the coalition?"
     assert stored.citations[0] == "coalition-of-will:p11s1"
     assert (stored.up, stored.down, stored.refused) == (0, 1, False)
     await admin.slash(server.channel, "config set", keep_questions=False)
     await server.alice.slash(server.channel, "ask", question="lavrov")
-    assert len(server.bot.store.questions(server.guild.id)) == 1
+    assert len(await server.bot.store.questions(server.guild.id)) == 1
 
 
 async def test_stats_reflect_questions_refusals_and_thumbs_down(
@@ -186,8 +187,8 @@ async def test_settings_survive_a_restart(
 ) -> None:
     """A new bot process on the same database keeps the server's /config."""
     await admin.slash(server.channel, "config set", results=1, private=True)
-    server.bot.store.close()
-    fresh = create_bot(answerer, bot_settings, Store(bot_settings.database_path))
+    await server.bot.store.close()
+    fresh = create_bot(answerer, bot_settings, SqliteAsyncStore(Store(bot_settings.database_path)))
     await server.env.restart_bot(fresh)
     asked = await server.alice.slash(server.channel, "ask", question="who opposed the coalition?")
     assert asked.ephemeral

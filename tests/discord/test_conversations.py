@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 import pytest
+import pytest_asyncio
 
 from bot import wording
 from tests.discord.conftest import Server, make_settings, plain
@@ -93,11 +94,11 @@ async def test_tldr_through_ask_is_the_summary(server: Server) -> None:
     ]
 
 
-@pytest.fixture
-def threads_on(server: Server) -> None:
+@pytest_asyncio.fixture
+async def threads_on(server: Server) -> None:
     """The server turned on answers in threads (as /config set threads:true stores it)."""
     assert server.guild.id is not None
-    server.bot.configs.change(server.guild.id, threads=True)
+    await server.bot.configs.change(server.guild.id, threads=True)
 
 
 @pytest.mark.usefixtures("threads_on")

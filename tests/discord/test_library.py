@@ -93,7 +93,7 @@ async def test_help_explains_how_to_ask(server: Server) -> None:
 
 async def test_help_says_nothing_is_kept_when_logging_is_off(server: Server) -> None:
     """A server that turned question logging off is told so in /help."""
-    server.bot.configs.change(server.guild.id, log_questions=False)
+    await server.bot.configs.change(server.guild.id, log_questions=False)
     result = await server.alice.slash(server.channel, "help")
     assert result.response is not None
     kept = {f.name: f.value for f in result.response.embeds[0].fields}["What I keep"]

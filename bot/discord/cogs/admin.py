@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.discord import limits, render, render_admin
 from bot.discord.permissions import require_server_admin
 from bot.discord.replies import tell_privately
+from bot.store import AskedQuestion
 from bot.store.chart import questions_per_day_png
 from bot.store.stats import DAY, StatsReport, build_report
 from retrieval.text import fold
@@ -112,7 +113,7 @@ class AdminCog(commands.Cog):
         if not changes:
             await self._show(interaction, "Nothing to change; here is what is set.")
             return
-        self.bot.configs.change(guild_id, **changes)
+        await self.bot.configs.change(guild_id, **changes)
         await self._show(interaction, "Saved.")
 
     @config_set.autocomplete("article")
@@ -145,7 +146,7 @@ class AdminCog(commands.Cog):
         assert guild_id is not None
         current = self.bot.configs.for_guild(guild_id).allowed_channels
         if action == "clear":
-            self.bot.configs.change(guild_id, allowed_channels=None)
+            await self.bot.configs.change(guild_id, allowed_channels=None)
             await self._show(interaction, "The bot answers in every channel again.")
             return
         if channel is None:
@@ -163,7 +164,7 @@ class AdminCog(commands.Cog):
                 "everywhere.",
             )
             return
-        self.bot.configs.change(guild_id, allowed_channels=updated)
+        await self.bot.configs.change(guild_id, allowed_channels=updated)
         await self._show(interaction, "Saved.")
 
     @config.command(name="reset")
@@ -171,12 +172,13 @@ class AdminCog(commands.Cog):
         """Forget this server's changes: the bot's defaults apply again."""
         guild_id = interaction.guild_id
         assert guild_id is not None
-        self.bot.configs.reset(guild_id)
+        await self.bot.configs.reset(guild_id)
         await self._show(interaction, "Back to the defaults.")
 
-    def _report(self, guild_id: int, now: float) -> tuple[StatsReport, bytes | None]:
+    @staticmethod
+    def _report(questions: list[AskedQuestion], now: float) -> tuple[StatsReport, bytes | None]:
         """The server's report over the last 30 days, and its chart when there is anything."""
-        report = build_report(self.bot.store.questions(guild_id, since=now - 30 * DAY), now)
+        report = build_report(questions, now)
         return report, questions_per_day_png(report.per_day) if report.last_30 else None
 
     @app_commands.command(name="stats")
@@ -189,7 +191,9 @@ class AdminCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         # A busy server's month of questions takes a while to read and count, and drawing
         # takes tens of milliseconds: both off the event loop.
-        report, png = await asyncio.to_thread(self._report, guild_id, time.time())
+        now = time.time()
+        asked = await self.bot.store.questions(guild_id, since=now - 30 * DAY)
+        report, png = await asyncio.to_thread(self._report, asked, now)
         files: list[discord.File] = []
         if png is not None:
             files.append(discord.File(io.BytesIO(png), filename=render_admin.CHART_FILENAME))

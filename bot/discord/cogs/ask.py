@@ -20,6 +20,7 @@ from bot.discord.question import question_from_message
 from bot.discord.replies import tell_privately
 from bot.discord.sending import send_with_retry
 from bot.discord.views import EXPIRED, AnswerView, track
+from bot.store import StoreError
 from retrieval import Answer, Corpus
 from retrieval.conversation import next_turn
 
@@ -113,7 +114,7 @@ class AskCog(commands.Cog):
         if not config.log_questions:
             return answer, None
         try:
-            question_id = self.bot.store.record_question(
+            question_id = await self.bot.store.record_question(
                 guild_id=where.guild_id,
                 channel_id=where.channel_id,
                 user_id=user_id,
@@ -126,7 +127,7 @@ class AskCog(commands.Cog):
                 unsure=answer.found and not answer.confident,
                 confidence=answer.confidence,
             )
-        except sqlite3.Error as error:
+        except (StoreError, sqlite3.Error) as error:
             # Losing one statistic is better than leaving the user without an answer.
             log.error("could not store a question: %s", error)
             return answer, None

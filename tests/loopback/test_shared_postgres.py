@@ -1,0 +1,106 @@
+"""Two bot processes sharing one real PostgreSQL, each connected to a loopback Discord of its
+own (one guild each, the same guild id, as two processes answering for one server's users):
+one truth for questions and /config, and a process killed with SIGKILL loses nothing it
+answered while the other keeps answering."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+
+from bot.store.engines import open_store
+from tests.loopback.conftest import TOKEN, BotProcess, start_bot
+from tests.loopback.emulator import GUILD_ID, Emulator, wait_for
+
+DEADLINE = 3.0
+
+
+@pytest_asyncio.fixture
+async def two_discords() -> AsyncIterator[tuple[Emulator, Emulator]]:
+    """Two started emulators, stopped after the test."""
+    pair = (Emulator(), Emulator())
+    for emulator in pair:
+        await emulator.start()
+    yield pair
+    for emulator in pair:
+        await emulator.stop()
+
+
+async def _ask(emulator: Emulator, question: str) -> dict[str, Any]:
+    sent = time.monotonic()
+    data: dict[str, Any] = await wait_for(
+        await emulator.slash("ask", {"question": question}), DEADLINE
+    )
+    assert data["_at"] - sent < DEADLINE
+    return data
+
+
+async def _stored(url: str) -> list[str]:
+    store = await open_store(url, Path("unused"))
+    try:
+        return [q.question for q in await store.questions(GUILD_ID)]
+    finally:
+        await store.close()
+
+
+async def test_two_processes_share_one_postgres(
+    two_discords: tuple[Emulator, Emulator], postgres_url: str, tmp_path: Path
+) -> None:
+    """Questions from both processes in one table; /config set in one changes the other's
+    answers within 5 s; SIGKILL of one mid-burst loses none of its answered questions and the
+    other answers on."""
+    one, two = two_discords
+    bots: list[BotProcess] = []
+    for name, emulator in (("one", one), ("two", two)):
+        folder = tmp_path / name
+        folder.mkdir()
+        bots.append(await start_bot(emulator, folder, DATABASE_URL=postgres_url))
+    try:
+        first = await _ask(one, "who opposed the coalition?")
+        second = await _ask(two, "what did lavrov say?")
+        assert first["embeds"][0]["fields"]
+        assert second["embeds"][0]["fields"]
+        assert sorted(await _stored(postgres_url)) == [
+            "what did lavrov say?",
+            "who opposed the coalition?",
+        ]
+
+        saved = await wait_for(await one.slash("config set", {"results": 1}), DEADLINE)
+        assert saved["flags"] & 64
+        deadline = time.monotonic() + 5
+        while True:
+            answer = await _ask(two, "who opposed the coalition?")
+            if len(answer["embeds"][0]["fields"]) == 1:
+                break
+            assert time.monotonic() < deadline, "the /config change never reached process two"
+            await asyncio.sleep(0.1)
+
+        pending = [
+            await one.slash("ask", {"question": f"who opposed the coalition in round {i}"})
+            for i in range(60)
+        ]
+        for count, answered in enumerate(asyncio.as_completed(pending), start=1):
+            await answered
+            if count == 20:
+                break
+        bots[0].process.kill()
+        await bots[0].process.wait()
+        acknowledged = [p.result()["embeds"][0]["title"].strip("“”") for p in pending if p.done()]
+        still = await _ask(two, "what did macron say about troops?")
+        assert still["embeds"][0]["fields"]
+        stored = await _stored(postgres_url)
+        assert acknowledged
+        for question in acknowledged:
+            assert stored.count(question) == 1  # stored, and stored once
+    finally:
+        for bot in bots:
+            if bot.process.returncode is None:
+                await bot.stop(signal.SIGTERM)
+            assert TOKEN not in bot.text
+            assert "postgresql://" not in bot.text  # the URL (and its password) never logged

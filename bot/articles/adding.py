@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,3 +212,35 @@ def restore(removed: dict[Path, bytes]) -> None:
     """Put removed files back, as they were."""
     for path, data in removed.items():
         path.write_bytes(data)
+
+
+def _inside(folder: Path, name: str) -> Path | None:
+    """``folder/name`` when the name stays inside the folder (no absolute path, no "..")."""
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        return None
+    return folder / relative
+
+
+def mirror_library(folder: Path, shared: dict[str, bytes], removed: Sequence[str]) -> list[str]:
+    """Write the shared library's files that this folder lacks or holds differently, and delete
+    the removed ones; returns the names changed. Names that would leave the folder are
+    ignored (the database is trusted no further than the folder)."""
+    changed: list[str] = []
+    for name in removed:
+        path = _inside(folder, name)
+        if path is not None and path.is_file() and name not in shared:
+            path.unlink()
+            changed.append(name)
+    for name, data in shared.items():
+        path = _inside(folder, name)
+        if path is None:
+            continue
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.partial")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        changed.append(name)
+    return changed

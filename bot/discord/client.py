@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.articles.adding import AddError, prepare, remove, restore, undo, writable_folder, write
+from bot.articles.adding import (
+    AddError,
+    mirror_library,
+    prepare,
+    remove,
+    restore,
+    undo,
+    writable_folder,
+    write,
+)
 from bot.articles.sources import Source
 from bot.discord.guards import Cooldown, retry_message
 from bot.discord.live_views import LiveViews
@@ -24,7 +33,7 @@ from bot.discord.replies import tell_privately
 from bot.discord.watch import Signature, folder_signature
 from bot.library import load_library
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.store.engines import AsyncStore, SqliteAsyncStore
 from bot.store.server_config import ServerConfigs
 from retrieval import Answer, Answerer, Article, Corpus, RetrievalError
@@ -251,9 +260,15 @@ class ArticleBotBase(commands.Bot):
             self.settings = self.settings.model_copy(update={"seeds_dir": folder})
         return corpus
 
-    async def reload_articles(self) -> tuple[bool, str]:
+    async def reload_articles(self, announce: bool = False) -> tuple[bool, str]:
         """Re-read the seeds folder and swap the new library in whole; a broken folder keeps
-        the old one serving. Returns (reloaded, what is served or why not)."""
+        the old one serving. Returns (reloaded, what is served or why not). With
+        ``announce``, the other processes on a shared database reload too."""
+        if announce and self.store.shared:
+            try:
+                await self.store.notify({"kind": "reload"})
+            except StoreError as error:
+                log.error("the other processes were not asked to reload: %s", error)
         async with self._reloading:
             folder = self.settings.seeds_folder
             try:
@@ -288,6 +303,7 @@ class ArticleBotBase(commands.Bot):
                 await asyncio.to_thread(undo, written)
                 raise AddError(f"not added, the library would not load with it: {error}") from None
             log.info("added article %s from %s", prepared.article.id, source.url or source.name)
+            await self._share_library(prepared.files, ())
             return prepared.article
 
     async def remove_article(self, article_id: str) -> Article:
@@ -308,7 +324,38 @@ class ArticleBotBase(commands.Bot):
                 await asyncio.to_thread(restore, removed)
                 raise AddError(f"not removed, the library would not load: {error}") from None
             log.info("removed article %s", article_id)
+            await self._share_library({}, [str(p.relative_to(folder)) for p in removed])
             return article
+
+    async def _share_library(self, files: dict[str, bytes], removed: Sequence[str]) -> None:
+        """Tell the other processes on a shared database what was added or removed; a failure
+        leaves this process's change in place and says so in the log."""
+        if not self.store.shared:
+            return
+        try:
+            await self.store.save_library_files(files, removed)
+        except StoreError as error:
+            log.error("the other processes were not told of the library change: %s", error)
+
+    async def sync_library(self, removed: Sequence[str] = ()) -> bool:
+        """Bring this process's seeds folder in line with the shared library (files added or
+        removed through another process), and serve it; True when anything changed."""
+        async with self._reloading:
+            shared = await self.store.library_files()
+            if not shared and not removed:
+                return False  # nothing added through any process: the folder stays as it is
+            folder = await asyncio.to_thread(writable_folder, self.settings.seeds_folder)
+            changed = await asyncio.to_thread(mirror_library, folder, shared, removed)
+            if not changed:
+                return False
+            try:
+                await self._load_and_swap(folder)
+            except RetrievalError as error:
+                self.metrics.reloads.labels("refused").inc()
+                log.warning("the shared library does not load here, old one kept: %s", error)
+                return False
+            log.info("took in the shared library's changes: %s", ", ".join(changed))
+            return True
 
     async def reload_if_changed(self, previous: Signature) -> Signature:
         """Reload when the seeds folder differs from ``previous``; returns what it is now."""
@@ -329,6 +376,8 @@ class ArticleBotBase(commands.Bot):
         then copy and sync commands to the development guilds."""
         await self.configs.load()
         self.store.listen(self.on_database_notice)
+        if self.store.shared:
+            await self.sync_library()  # articles added through other processes meanwhile
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -348,9 +397,15 @@ class ArticleBotBase(commands.Bot):
 
     async def on_database_notice(self, message: dict[str, Any]) -> None:
         """Another process changed something in the shared database: take it in."""
-        if message.get("kind") == "config" and isinstance(message.get("guild"), int):
+        kind = message.get("kind")
+        if kind == "config" and isinstance(message.get("guild"), int):
             await self.configs.refresh(message["guild"])
             log.info("server %s changed its settings in another process", message["guild"])
+        elif kind == "library":
+            removed = [r for r in message.get("removed") or () if isinstance(r, str)]
+            await self.sync_library(removed)
+        elif kind == "reload":
+            await self.reload_articles(announce=False)
 
     async def close(self) -> None:
         """Stop watching the seeds folder, then disconnect."""

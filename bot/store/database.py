@@ -58,6 +58,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN confidence REAL;
     ALTER TABLE questions ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
     """,
+    # The articles added through the bot, so that every process sharing a database has them
+    # (read on PostgreSQL; kept in step on SQLite, where one process has its folder).
+    """
+    CREATE TABLE library_files (
+        name TEXT PRIMARY KEY,
+        data BLOB NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -56,6 +56,12 @@ class AsyncStore(Protocol):
     ) -> list[AskedQuestion]:
         """Stored questions, oldest first."""
 
+    async def library_files(self) -> dict[str, bytes]:
+        """The article files added through any process."""
+
+    async def save_library_files(self, files: dict[str, bytes], removed: Sequence[str]) -> None:
+        """Share added and removed article files with the other processes."""
+
     async def notify(self, message: dict[str, Any]) -> None:
         """Tell the other processes of a change (nothing to do with one process)."""
 
@@ -127,6 +133,12 @@ class SqliteAsyncStore:
         self, guild_id: int | None = None, since: float | None = None
     ) -> list[AskedQuestion]:
         return await asyncio.to_thread(self.sync.questions, guild_id, since)
+
+    async def library_files(self) -> dict[str, bytes]:
+        return {}  # one process: its own folder is the library
+
+    async def save_library_files(self, files: dict[str, bytes], removed: Sequence[str]) -> None:
+        return None
 
     async def notify(self, message: dict[str, Any]) -> None:
         return None

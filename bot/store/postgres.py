@@ -65,6 +65,13 @@ PG_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN confidence DOUBLE PRECISION;
     ALTER TABLE questions ADD COLUMN unsure BOOLEAN NOT NULL DEFAULT FALSE;
     """,
+    """
+    CREATE TABLE library_files (
+        name TEXT PRIMARY KEY,
+        data BYTEA NOT NULL,
+        updated_at DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 # One number for every article-bot process: migrations run one process at a time.
@@ -266,6 +273,30 @@ class PostgresStore:
             )
             for row in rows
         ]
+
+    # ----- the shared library ---------------------------------------------------------------
+
+    async def library_files(self) -> dict[str, bytes]:
+        """The article files added through any process (names relative to the seeds folder)."""
+        rows = await self._rows("SELECT name, data FROM library_files")
+        return {str(row[0]): bytes(row[1]) for row in rows}
+
+    async def save_library_files(self, files: dict[str, bytes], removed: Sequence[str]) -> None:
+        """Store added files and forget removed ones, in one transaction; then tell every
+        process to bring its folder in line."""
+        try:
+            async with self._pool.connection() as db, db.transaction():
+                for name in removed:
+                    await db.execute("DELETE FROM library_files WHERE name = %s", (name,))
+                for name, data in files.items():
+                    await db.execute(
+                        "INSERT INTO library_files VALUES (%s, %s, %s) ON CONFLICT (name) "
+                        "DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at",
+                        (name, data, time.time()),
+                    )
+        except psycopg.Error as error:
+            raise StoreError(f"the database failed ({_safe(error)})") from None
+        await self.notify({"kind": "library", "removed": list(removed)})
 
     # ----- change notices -------------------------------------------------------------------
 

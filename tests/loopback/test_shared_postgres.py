@@ -1,11 +1,12 @@
 """Two bot processes sharing one real PostgreSQL, each connected to a loopback Discord of its
 own (one guild each, the same guild id, as two processes answering for one server's users):
-one truth for questions and /config, and a process killed with SIGKILL loses nothing it
-answered while the other keeps answering."""
+one truth for questions, /config and the articles added, and a process killed with SIGKILL
+loses nothing it answered while the other keeps answering."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import signal
 import time
 from collections.abc import AsyncIterator
@@ -15,6 +16,8 @@ from typing import Any
 import pytest_asyncio
 
 from bot.store.engines import open_store
+from tests.conftest import SEEDS
+from tests.http_sources import SourceServer
 from tests.loopback.conftest import TOKEN, BotProcess, start_bot
 from tests.loopback.emulator import GUILD_ID, Emulator, wait_for
 
@@ -49,8 +52,18 @@ async def _stored(url: str) -> list[str]:
         await store.close()
 
 
+def _seeds_copy(folder: Path) -> Path:
+    """Each process's own seeds folder, a copy of the bundled one."""
+    seeds = folder / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    return seeds
+
+
 async def test_two_processes_share_one_postgres(
-    two_discords: tuple[Emulator, Emulator], postgres_url: str, tmp_path: Path
+    two_discords: tuple[Emulator, Emulator],
+    postgres_url: str,
+    source_server: SourceServer,
+    tmp_path: Path,
 ) -> None:
     """Questions from both processes in one table; /config set in one changes the other's
     answers within 5 s; SIGKILL of one mid-burst loses none of its answered questions and the
@@ -60,7 +73,12 @@ async def test_two_processes_share_one_postgres(
     for name, emulator in (("one", one), ("two", two)):
         folder = tmp_path / name
         folder.mkdir()
-        bots.append(await start_bot(emulator, folder, DATABASE_URL=postgres_url))
+        bots.append(
+            await start_bot(
+                emulator, folder, DATABASE_URL=postgres_url, FETCH_ALLOW_PRIVATE="true",
+                SEEDS_DIR=str(_seeds_copy(folder)), SEMANTIC="false",
+            )
+        )  # fmt: skip
     try:
         first = await _ask(one, "who opposed the coalition?")
         second = await _ask(two, "what did lavrov say?")
@@ -70,6 +88,21 @@ async def test_two_processes_share_one_postgres(
             "what did lavrov say?",
             "who opposed the coalition?",
         ]
+
+        # An article added through process one is answered from in process two within 5 s.
+        added = await wait_for(
+            await one.slash("article add", {"url": source_server.url("/news/harbour-tram.html")}),
+            30,
+        )
+        assert "Harbour tram line" in added["embeds"][0]["title"]
+        deadline = time.monotonic() + 5
+        while True:
+            answer = await _ask(two, "how many stations will the tram line stop at?")
+            fields = answer["embeds"][0]["fields"]
+            if fields and "eleven stations" in fields[0]["value"].replace("**", ""):
+                break
+            assert time.monotonic() < deadline, "the added article never reached process two"
+            await asyncio.sleep(0.2)
 
         saved = await wait_for(await one.slash("config set", {"results": 1}), DEADLINE)
         assert saved["flags"] & 64

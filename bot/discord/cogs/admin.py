@@ -259,7 +259,7 @@ class AdminCog(commands.Cog):
     async def reload(self, interaction: discord.Interaction) -> None:
         """Re-read the articles folder; a broken article keeps the current ones answering."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ok, detail = await self.bot.reload_articles()
+        ok, detail = await self.bot.reload_articles(announce=True)
         await interaction.followup.send(
             render_admin.reload_message(ok, detail),
             ephemeral=True,

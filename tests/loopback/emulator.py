@@ -108,6 +108,7 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.commands: list[dict[str, Any]] = []
+        self.shard: list[int] | None = None
 
     # ----- life cycle -------------------------------------------------------------------
 
@@ -167,13 +168,14 @@ class Emulator:
             if op == 1:
                 await self._send(11, None)
             elif op == 2:
-                await self._identify()
+                await self._identify(payload["d"])
             elif op == 6:
                 await self._resume(payload["d"])
         return socket
 
-    async def _identify(self) -> None:
+    async def _identify(self, data: dict[str, Any]) -> None:
         self.identifies += 1
+        self.shard = data.get("shard")  # [id, count] from a sharded bot, echoed in READY
         self._session_id = snowflake()
         self._sequence = 0
         await self._send(
@@ -185,6 +187,7 @@ class Emulator:
                 "session_id": self._session_id,
                 "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
                 "application": {"id": str(APPLICATION_ID), "flags": 0},
+                **({"shard": self.shard} if self.shard else {}),
             },
             "READY",
         )

@@ -1,5 +1,6 @@
-"""Two bot processes sharing one real PostgreSQL, each connected to a loopback Discord of its
-own (one guild each, the same guild id, as two processes answering for one server's users):
+"""Two bot processes, shards 0 and 1 of 2, sharing one real PostgreSQL, each shard's gateway a
+loopback Discord emulator of its own (one guild each, the same guild id, so that one server's
+settings can be seen from both):
 one truth for questions, /config and the articles added, and a process killed with SIGKILL
 loses nothing it answered while the other keeps answering."""
 
@@ -70,16 +71,18 @@ async def test_two_processes_share_one_postgres(
     other answers on."""
     one, two = two_discords
     bots: list[BotProcess] = []
-    for name, emulator in (("one", one), ("two", two)):
+    for shard, (name, emulator) in enumerate((("one", one), ("two", two))):
         folder = tmp_path / name
         folder.mkdir()
         bots.append(
             await start_bot(
-                emulator, folder, DATABASE_URL=postgres_url, FETCH_ALLOW_PRIVATE="true",
+                emulator, folder, "--shard-ids", str(shard), "--shard-count", "2",
+                DATABASE_URL=postgres_url, FETCH_ALLOW_PRIVATE="true",
                 SEEDS_DIR=str(_seeds_copy(folder)), SEMANTIC="false",
             )
         )  # fmt: skip
     try:
+        assert (one.shard, two.shard) == ([0, 2], [1, 2])  # each process identified its shard
         first = await _ask(one, "who opposed the coalition?")
         second = await _ask(two, "what did lavrov say?")
         assert first["embeds"][0]["fields"]

@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from bot.store import GuildSettings
-from bot.store.database import SCHEMA_VERSION
+from bot.store.database import SCHEMA_VERSION, NewQuestion
 from bot.store.engines import AsyncStore, open_store
 from bot.store.postgres import PG_SCHEMA_VERSION, PostgresStore
 
@@ -47,7 +47,7 @@ async def _ask(store: AsyncStore, question: str = "who opposed?", **overrides: A
         "way": "slash",
     }
     values.update(overrides)
-    return await store.record_question(**values)
+    return await store.record(NewQuestion(**values))
 
 
 def test_both_engines_migrate_to_the_same_schema_version() -> None:

@@ -106,6 +106,41 @@ class AskedQuestion:
     confidence: float | None = None
 
 
+@dataclass(frozen=True)
+class NewQuestion:
+    """A question to store, with what was answered, as both engines keep it."""
+
+    guild_id: int | None
+    channel_id: int | None
+    user_id: int
+    question: str
+    citations: Sequence[str]
+    scores: Sequence[float]
+    refused: bool
+    latency_ms: float
+    way: str
+    at: float | None = None
+    unsure: bool = False
+    confidence: float | None = None
+
+    def row(self, user_hash: str) -> tuple[Any, ...]:
+        """The values of an INSERT into questions, in the order both engines list them."""
+        return (
+            time.time() if self.at is None else self.at,
+            self.guild_id,
+            self.channel_id,
+            user_hash,
+            self.question,
+            json.dumps(list(self.citations)),
+            json.dumps([round(s, 4) for s in self.scores]),
+            self.refused,
+            round(self.latency_ms, 3),
+            self.way,
+            self.unsure,
+            None if self.confidence is None else round(self.confidence, 4),
+        )
+
+
 def json_ids(values: Sequence[object] | None) -> str | None:
     """Ids (or article names) as the JSON text the tables keep; None stays None."""
     return None if values is None else json.dumps(list(values))
@@ -270,42 +305,18 @@ class Store:
 
     # ----- questions and votes --------------------------------------------------------------
 
-    def record_question(
-        self,
-        *,
-        guild_id: int | None,
-        channel_id: int | None,
-        user_id: int,
-        question: str,
-        citations: Sequence[str],
-        scores: Sequence[float],
-        refused: bool,
-        latency_ms: float,
-        way: str,
-        at: float | None = None,
-        unsure: bool = False,
-        confidence: float | None = None,
-    ) -> int:
+    def record_question(self, **values: Any) -> int:
+        """Store one question (the fields of NewQuestion); returns its id."""
+        return self.record(NewQuestion(**values))
+
+    def record(self, question: NewQuestion) -> int:
         """Store one question and what was answered; returns its id (committed on return)."""
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, question, "
                 "citations, scores, refused, latency_ms, way, unsure, confidence) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    time.time() if at is None else at,
-                    guild_id,
-                    channel_id,
-                    self.user_hash(user_id),
-                    question,
-                    json.dumps(list(citations)),
-                    json.dumps([round(s, 4) for s in scores]),
-                    int(refused),
-                    round(latency_ms, 3),
-                    way,
-                    int(unsure),
-                    None if confidence is None else round(confidence, 4),
-                ),
+                question.row(self.user_hash(question.user_id)),
             )
             return int(cursor.lastrowid or 0)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.store.database import AskedQuestion, GuildSettings, Store, StoreError
+from bot.store.database import AskedQuestion, GuildSettings, NewQuestion, Store, StoreError
 from bot.store.postgres import Listener, PostgresStore
 
 
@@ -30,22 +30,7 @@ class AsyncStore(Protocol):
     async def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
         """Replace one server's stored settings."""
 
-    async def record_question(
-        self,
-        *,
-        guild_id: int | None,
-        channel_id: int | None,
-        user_id: int,
-        question: str,
-        citations: Sequence[str],
-        scores: Sequence[float],
-        refused: bool,
-        latency_ms: float,
-        way: str,
-        at: float | None = None,
-        unsure: bool = False,
-        confidence: float | None = None,
-    ) -> int:
+    async def record(self, question: NewQuestion) -> int:
         """Store one question; returns its id."""
 
     async def record_vote(self, question_id: int, user_id: int, vote: int) -> bool:
@@ -93,38 +78,8 @@ class SqliteAsyncStore:
     async def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
         await asyncio.to_thread(self.sync.save_guild_settings, guild_id, settings)
 
-    async def record_question(
-        self,
-        *,
-        guild_id: int | None,
-        channel_id: int | None,
-        user_id: int,
-        question: str,
-        citations: Sequence[str],
-        scores: Sequence[float],
-        refused: bool,
-        latency_ms: float,
-        way: str,
-        at: float | None = None,
-        unsure: bool = False,
-        confidence: float | None = None,
-    ) -> int:
-        return await asyncio.to_thread(
-            lambda: self.sync.record_question(
-                guild_id=guild_id,
-                channel_id=channel_id,
-                user_id=user_id,
-                question=question,
-                citations=citations,
-                scores=scores,
-                refused=refused,
-                latency_ms=latency_ms,
-                way=way,
-                at=at,
-                unsure=unsure,
-                confidence=confidence,
-            )
-        )
+    async def record(self, question: NewQuestion) -> int:
+        return await asyncio.to_thread(self.sync.record, question)
 
     async def record_vote(self, question_id: int, user_id: int, vote: int) -> bool:
         return await asyncio.to_thread(self.sync.record_vote, question_id, user_id, vote)

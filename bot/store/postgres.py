@@ -12,13 +12,14 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import psycopg
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
-from bot.store.database import AskedQuestion, GuildSettings, StoreError, json_ids
+from bot.store.database import AskedQuestion, GuildSettings, NewQuestion, StoreError, json_ids
 
 log = logging.getLogger(__name__)
 
@@ -185,41 +186,15 @@ class PostgresStore:
 
     # ----- questions and votes --------------------------------------------------------------
 
-    async def record_question(
-        self,
-        *,
-        guild_id: int | None,
-        channel_id: int | None,
-        user_id: int,
-        question: str,
-        citations: Sequence[str],
-        scores: Sequence[float],
-        refused: bool,
-        latency_ms: float,
-        way: str,
-        at: float | None = None,
-        unsure: bool = False,
-        confidence: float | None = None,
-    ) -> int:
+    async def record(self, question: NewQuestion) -> int:
         """Store one question and what was answered; returns its id (committed on return)."""
+        # PostgreSQL text holds no NUL character.
+        clean = replace(question, question=question.question.replace("\x00", ""))
         rows = await self._rows(
             "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, question, "
             "citations, scores, refused, latency_ms, way, unsure, confidence) "
             "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
-            (
-                time.time() if at is None else at,
-                guild_id,
-                channel_id,
-                self.user_hash(user_id),
-                question.replace("\x00", ""),  # PostgreSQL text holds no NUL
-                json.dumps(list(citations)),
-                json.dumps([round(s, 4) for s in scores]),
-                refused,
-                round(latency_ms, 3),
-                way,
-                unsure,
-                None if confidence is None else round(confidence, 4),
-            ),
+            clean.row(self.user_hash(question.user_id)),
         )
         return int(rows[0][0])
 

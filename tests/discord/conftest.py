@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import discord
 import pytest
 import pytest_asyncio
 import simcord
@@ -13,6 +15,7 @@ import simcord
 from bot.discord.client import ArticleBotBase, create_bot
 from bot.settings import Settings
 from retrieval import Answerer
+from tests.conftest import SEEDS
 
 
 def make_settings(**values: object) -> Settings:
@@ -72,3 +75,25 @@ async def server(simcord_env: simcord.Env, simcord_bot: ArticleBotBase) -> Async
     await simcord_bot.tree.sync()
     await simcord_env.settle()
     yield Server(simcord_env, guild, channel, alice, bob, simcord_bot)
+
+
+def reply(result: simcord.InteractionResult) -> simcord.ResponseMessage:
+    """What a deferred command finally said (its follow-up), or its direct response."""
+    message = result.followups[0] if result.followups else result.response
+    assert message is not None
+    return message
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A seeds folder the test may change."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture
+def admin(server: Server) -> simcord.MemberActor:
+    """A member whose role has Manage Server."""
+    role = server.guild.create_role("mods", permissions=discord.Permissions(manage_guild=True))
+    return server.guild.add_member(server.env.create_user("mod"), roles=[role])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import discord
@@ -14,18 +13,11 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.store.engines import SqliteAsyncStore
 from retrieval import Answerer, load_corpus
-from tests.conftest import SEEDS, write_article
-from tests.discord.conftest import Server, make_settings, plain
+from tests.conftest import write_article
+from tests.discord.conftest import Server, make_settings, plain, reply
 from tests.discord.test_ask import all_requests_ping_nobody
 
 ADMIN_COMMANDS = ("config", "stats", "reload", "sync")
-
-
-def reply(result: simcord.InteractionResult) -> simcord.ResponseMessage:
-    """What a deferred command finally said (its follow-up), or its direct response."""
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
-    return message
 
 
 async def vote(member: simcord.MemberActor, response: simcord.ResponseMessage, emoji: str) -> None:
@@ -40,24 +32,9 @@ async def vote(member: simcord.MemberActor, response: simcord.ResponseMessage, e
 
 
 @pytest.fixture
-def seeds_copy(tmp_path: Path) -> Path:
-    """A seeds folder the test may change."""
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    return folder
-
-
-@pytest.fixture
 def bot_settings(seeds_copy: Path) -> Settings:
     """Settings whose seeds folder /reload re-reads."""
     return make_settings(seeds_dir=str(seeds_copy))
-
-
-@pytest.fixture
-def admin(server: Server) -> simcord.MemberActor:
-    """A member whose role has Manage Server."""
-    role = server.guild.create_role("mods", permissions=discord.Permissions(manage_guild=True))
-    return server.guild.add_member(server.env.create_user("mod"), roles=[role])
 
 
 def test_admin_commands_are_hidden_behind_manage_server(server: Server) -> None:

@@ -3,17 +3,14 @@ command tree in SimCord, against a real HTTP server on 127.0.0.1 for links."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import discord
 import pytest
 import simcord
 
 from bot.discord.client import NotAdmin
 from bot.settings import Settings
-from tests.conftest import SEEDS
-from tests.discord.conftest import Server, make_settings, plain
+from tests.discord.conftest import Server, make_settings, plain, reply
 from tests.http_sources import SourceServer
 from tests.sources import NEWS_PAGE, NEWS_PAGE_BOILERPLATE, report_pdf, zip_bytes
 
@@ -22,32 +19,10 @@ def _names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob("*"))
 
 
-def reply(result: simcord.InteractionResult) -> simcord.ResponseMessage:
-    """What a deferred command finally said (its follow-up), or its direct response."""
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
-    return message
-
-
-@pytest.fixture
-def seeds_copy(tmp_path: Path) -> Path:
-    """A seeds folder the test may change."""
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    return folder
-
-
 @pytest.fixture
 def bot_settings(seeds_copy: Path) -> Settings:
     """The bot adds to the test's folder and may fetch from the loopback test server."""
     return make_settings(seeds_dir=str(seeds_copy), fetch_allow_private=True)
-
-
-@pytest.fixture
-def admin(server: Server) -> simcord.MemberActor:
-    """A member whose role has Manage Server."""
-    role = server.guild.create_role("mods", permissions=discord.Permissions(manage_guild=True))
-    return server.guild.add_member(server.env.create_user("mod"), roles=[role])
 
 
 async def test_a_link_added_in_discord_answers_at_once_with_links_back(

@@ -10,6 +10,7 @@ import asyncio
 import time
 
 from bot.discord.client import ArticleBotBase, create_bot
+from bot.store.database import NewQuestion
 from bot.store.engines import open_store
 from retrieval import Answerer
 from tests.discord.conftest import make_settings
@@ -58,16 +59,18 @@ async def test_questions_from_both_are_one_list(answerer: Answerer, postgres_url
     second = await _started(answerer, postgres_url)
     try:
         for bot, guild in ((first, 11), (second, 22)):
-            await bot.store.record_question(
-                guild_id=guild,
-                channel_id=1,
-                user_id=5,
-                question=f"asked in {guild}",
-                citations=["coalition-of-will:p11s1"],
-                scores=[1.0],
-                refused=False,
-                latency_ms=1.0,
-                way="slash",
+            await bot.store.record(
+                NewQuestion(
+                    guild_id=guild,
+                    channel_id=1,
+                    user_id=5,
+                    question=f"asked in {guild}",
+                    citations=["coalition-of-will:p11s1"],
+                    scores=[1.0],
+                    refused=False,
+                    latency_ms=1.0,
+                    way="slash",
+                )
             )
         for bot in (first, second):
             assert sorted(q.question for q in await bot.store.questions()) == [

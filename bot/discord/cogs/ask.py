@@ -21,6 +21,7 @@ from bot.discord.replies import tell_privately
 from bot.discord.sending import send_with_retry
 from bot.discord.views import EXPIRED, AnswerView, track
 from bot.store import StoreError
+from bot.store.database import NewQuestion
 from retrieval import Answer, Corpus
 from retrieval.conversation import next_turn
 
@@ -114,18 +115,20 @@ class AskCog(commands.Cog):
         if not config.log_questions:
             return answer, None
         try:
-            question_id = await self.bot.store.record_question(
-                guild_id=where.guild_id,
-                channel_id=where.channel_id,
-                user_id=user_id,
-                question=answer.question,
-                citations=[p.sentence.citation_id for p in answer.passages],
-                scores=[p.score for p in answer.passages],
-                refused=not answer.found,
-                latency_ms=latency_ms,
-                way=way,
-                unsure=answer.found and not answer.confident,
-                confidence=answer.confidence,
+            question_id = await self.bot.store.record(
+                NewQuestion(
+                    guild_id=where.guild_id,
+                    channel_id=where.channel_id,
+                    user_id=user_id,
+                    question=answer.question,
+                    citations=[p.sentence.citation_id for p in answer.passages],
+                    scores=[p.score for p in answer.passages],
+                    refused=not answer.found,
+                    latency_ms=latency_ms,
+                    way=way,
+                    unsure=answer.found and not answer.confident,
+                    confidence=answer.confidence,
+                )
             )
         except (StoreError, sqlite3.Error) as error:
             # Losing one statistic is better than leaving the user without an answer.

@@ -141,6 +141,24 @@ class NewQuestion:
         )
 
 
+def asked_from_row(row: Sequence[Any]) -> AskedQuestion:
+    """A stored question from a row of the listing query both engines run (same columns)."""
+    return AskedQuestion(
+        id=int(row[0]),
+        asked_at=float(row[1]),
+        guild_id=row[2],
+        question=row[3],
+        citations=tuple(json.loads(row[4])),
+        scores=tuple(json.loads(row[5])),
+        refused=bool(row[6]),
+        latency_ms=row[7],
+        up=int(row[8]),
+        down=int(row[9]),
+        unsure=bool(row[10]),
+        confidence=row[11],
+    )
+
+
 def json_ids(values: Sequence[object] | None) -> str | None:
     """Ids (or article names) as the JSON text the tables keep; None stays None."""
     return None if values is None else json.dumps(list(values))
@@ -354,20 +372,4 @@ class Store:
             f"WHERE {' AND '.join(where)} GROUP BY q.id ORDER BY q.asked_at, q.id",
             params,
         )
-        return [
-            AskedQuestion(
-                id=row[0],
-                asked_at=row[1],
-                guild_id=row[2],
-                question=row[3],
-                citations=tuple(json.loads(row[4])),
-                scores=tuple(json.loads(row[5])),
-                refused=bool(row[6]),
-                latency_ms=row[7],
-                up=int(row[8]),
-                down=int(row[9]),
-                unsure=bool(row[10]),
-                confidence=row[11],
-            )
-            for row in rows
-        ]
+        return [asked_from_row(row) for row in rows]

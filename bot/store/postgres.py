@@ -19,7 +19,14 @@ import psycopg
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
-from bot.store.database import AskedQuestion, GuildSettings, NewQuestion, StoreError, json_ids
+from bot.store.database import (
+    AskedQuestion,
+    GuildSettings,
+    NewQuestion,
+    StoreError,
+    asked_from_row,
+    json_ids,
+)
 
 log = logging.getLogger(__name__)
 
@@ -231,23 +238,7 @@ class PostgresStore:
             f"WHERE {' AND '.join(where)} GROUP BY q.id ORDER BY q.asked_at, q.id",
             params,
         )
-        return [
-            AskedQuestion(
-                id=int(row[0]),
-                asked_at=float(row[1]),
-                guild_id=row[2],
-                question=row[3],
-                citations=tuple(json.loads(row[4])),
-                scores=tuple(json.loads(row[5])),
-                refused=bool(row[6]),
-                latency_ms=row[7],
-                up=int(row[8]),
-                down=int(row[9]),
-                unsure=bool(row[10]),
-                confidence=row[11],
-            )
-            for row in rows
-        ]
+        return [asked_from_row(row) for row in rows]
 
     # ----- the shared library ---------------------------------------------------------------
 

@@ -377,7 +377,10 @@ class ArticleBotBase(commands.Bot):
         await self.configs.load()
         self.store.listen(self.on_database_notice)
         if self.store.shared:
-            await self.sync_library()  # articles added through other processes meanwhile
+            try:
+                await self.sync_library()  # articles added through other processes meanwhile
+            except StoreError as error:
+                log.warning("could not read the shared library; serving this folder: %s", error)
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from retrieval.formats.html import html_document
 from retrieval.formats.limits import NotAnArticleError
 from retrieval.formats.markdown import markdown_article, render_markdown
 from retrieval.formats.pdf import pdf_document
-from retrieval.formats.reading import document_article, read_article, source_kind
+from retrieval.formats.reading import convert, document_article, read_article, source_kind
 from tests.sources import (
     FERRY_PAGE,
     FERRY_PAGE_BOILERPLATE,
@@ -228,3 +229,31 @@ def test_converted_captions_and_documents_stay_body_text() -> None:
     article = document_article(Path("x.md"), document)
     assert [p.kind for p in article.paragraphs] == [ParagraphKind.BODY]
     assert isinstance(Corpus([article]), Corpus)
+
+
+def test_sources_without_a_title_keep_every_paragraph_quotable() -> None:
+    """A PDF that opens with a paragraph, a page with no <title>: nothing is taken for the
+    headline that a reader would want quoted; the file name names the article instead."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Times", "", 12)
+    for number in range(3):
+        pdf.multi_cell(
+            0,
+            6,
+            f"Item {number}: the council met on Monday and agreed to repair the bridge over "
+            "the river, closed since the floods. Work starts in spring.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.ln(4)
+    document = convert("bridge_repairs-2025.pdf", bytes(pdf.output()))
+    article = document_article(Path("bridge.md"), document)
+    assert article.title == "Bridge repairs 2025"
+    assert len(article.paragraphs) == 3
+    assert article.sentences[0].text.startswith("Item 0: the council met on Monday")
+    body = b"<p>The mayor opened the library on Friday. It has ten thousand books. " * 4
+    page = convert(
+        "library-opens.html", b"<html><body><article>" + body + b"</article></body></html>"
+    )
+    assert document_article(Path("library.md"), page).title == "Library opens"

@@ -57,6 +57,9 @@ def html_document(raw: bytes, url: str | None = None) -> Document:
     if extracted is None or body is None:
         raise NotAnArticleError("the page has no article text (only navigation or boilerplate)")
     title = " ".join((extracted.title or "").split())
+    if not title:  # no <title> and no metadata: the page's first heading, if it has one
+        first_head = next((e for e in body if e.tag == "head"), None)
+        title = _text(first_head) if first_head is not None else ""
     captions = _figure_captions(raw, url)
     document = Document()
     for key, value in (

@@ -139,7 +139,9 @@ def pdf_document(raw: bytes) -> Document:
                     BlockRole.PARAGRAPH, _join([previous.text, text]), previous.page
                 )
                 continue
-            if not document.blocks:
+            if not document.blocks and (_is_heading(text) or text == title):
+                # A title line opens the document; a PDF that starts straight with a paragraph
+                # keeps it quotable and takes its headline from the metadata (or file name).
                 document.add(BlockRole.HEADLINE, text, number)
                 title = title or text
                 continue
@@ -148,7 +150,8 @@ def pdf_document(raw: bytes) -> Document:
                 seen = any(b.role is BlockRole.PARAGRAPH for b in document.blocks)
                 role = BlockRole.HEADING if seen else BlockRole.SUBHEADLINE
             document.add(role, text, number)
-    document.meta["title"] = title[:300]
+    if title:
+        document.meta["title"] = title[:300]
     author = _meta_value(metadata, "/Author")
     if author:
         document.meta["author"] = author[:200]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -71,10 +72,16 @@ def convert(
         raise NotAnArticleError("the file is empty")
     kind = source_kind(name, raw, content_type)
     if kind == "pdf":
-        return pdf_document(raw)
-    if kind == "html":
-        return html_document(raw, url)
-    raise NotAnArticleError(f"a {kind} file needs no conversion")
+        document = pdf_document(raw)
+    elif kind == "html":
+        document = html_document(raw, url)
+    else:
+        raise NotAnArticleError(f"a {kind} file needs no conversion")
+    if not document.meta.get("title"):
+        # No title anywhere in the source: its file name, as a reader would call it.
+        words = re.sub(r"[_\-.]+", " ", Path(name).stem).strip()
+        document.meta["title"] = (words[:1].upper() + words[1:]) or "Untitled article"
+    return document
 
 
 def stored_markdown(document: Document, fields: dict[str, str]) -> str:

@@ -252,8 +252,12 @@ def test_sources_without_a_title_keep_every_paragraph_quotable() -> None:
     assert article.title == "Bridge repairs 2025"
     assert len(article.paragraphs) == 3
     assert article.sentences[0].text.startswith("Item 0: the council met on Monday")
-    body = b"<p>The mayor opened the library on Friday. It has ten thousand books. " * 4
-    page = convert(
-        "library-opens.html", b"<html><body><article>" + body + b"</article></body></html>"
+    body = (
+        "<p>The mayor opened the library on Friday. It has ten thousand books.</p>"
+        "<p>Children may borrow five books at a time, and adults ten.</p>"
+        "<p>The library is open every day except Sunday, from nine until six.</p>"
+        "<p>A cafe on the ground floor will open next month, run by volunteers.</p>"
     )
+    html = f"<html><body><article>{body}</article></body></html>".encode()
+    page = convert("library-opens.html", html)
     assert document_article(Path("library.md"), page).title == "Library opens"

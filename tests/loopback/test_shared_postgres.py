@@ -1,8 +1,8 @@
 """Two bot processes, shards 0 and 1 of 2, sharing one real PostgreSQL, each shard's gateway a
 loopback Discord emulator of its own (one guild each, the same guild id, so that one server's
 settings can be seen from both):
-one truth for questions, /config and the articles added, and a process killed with SIGKILL
-loses nothing it answered while the other keeps answering."""
+one truth for questions (/stats counts both), /config and the articles added, and a process
+killed with SIGKILL loses nothing it answered while the other keeps answering."""
 
 from __future__ import annotations
 
@@ -134,6 +134,10 @@ async def test_two_processes_share_one_postgres(
         assert acknowledged
         for question in acknowledged:
             assert stored.count(question) == 1  # stored, and stored once
+        # /stats in process two counts every question of the server, both processes' alike.
+        stats = await wait_for(await two.slash("stats", {}), DEADLINE)
+        week = next(f for f in stats["embeds"][0]["fields"] if f["name"] == "Last 7 days")
+        assert week["value"].startswith(f"{len(stored)} questions")
     finally:
         for bot in bots:
             if bot.process.returncode is None:

@@ -86,6 +86,10 @@ class ArticleCommandTree(app_commands.CommandTree["ArticleBotBase"]):
 
     async def interaction_check(self, interaction: discord.Interaction[ArticleBotBase]) -> bool:
         """Refuse commands outside allowed channels, and questions inside a user's cooldown."""
+        # A burst's interactions arrive as many tasks made ready at once; each yields here
+        # once, so their first steps do not all run in one turn of the loop (measured at a
+        # 200-question burst: the longest block fell from 37-57 ms to 29 ms).
+        await asyncio.sleep(0)
         if interaction.type is not discord.InteractionType.application_command:
             return True
         bot = interaction.client

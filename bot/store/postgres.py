@@ -273,7 +273,10 @@ class PostgresStore:
 
     def listen(self, callback: Listener) -> None:
         """Call ``callback`` with each notice another process sends, reconnecting after a
-        lost connection, until the store is closed."""
+        lost connection, until the store is closed. A second call (a bot restarted on the
+        same store) keeps the one listener."""
+        if self._listener is not None and not self._listener.done():
+            return
         self._listener = asyncio.get_running_loop().create_task(
             self._listen(callback), name="article-bot: database notices"
         )

@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.command == "add":
                 return library_commands.add(settings, seeds, args.source)
-            return library_commands.remove_article(settings, seeds, args.article_id)
+            return library_commands.remove_article(seeds, args.article_id)
         except BrokenPipeError:  # `article-bot add URL | head`: the change itself is made
             return EXIT_OK
     try:

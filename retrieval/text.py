@@ -109,10 +109,6 @@ _LIST_MARKER = re.compile(
 _LOOK_BACK = 256
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
 def _word_before(text: str, end: int) -> str:
     """The word ending at ``end``: letters and digits, joined by ".", "@", "/" or ":" between
     two of them ("U.S", "example.com/news"). Read backwards, at most _LOOK_BACK characters, so
@@ -122,7 +118,7 @@ def _word_before(text: str, end: int) -> str:
     while start > limit:
         ch = text[start - 1]
         joins = ch in ".@/:" and start < end and start - 2 >= limit
-        if not (_is_word_char(ch) or (joins and _is_word_char(text[start - 2]))):
+        if not (ch.isalnum() or (joins and text[start - 2].isalnum())):
             break
         start -= 1
     return text[start:end]

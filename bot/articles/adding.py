@@ -18,13 +18,14 @@ from retrieval.article import (
     split_front_matter,
 )
 from retrieval.errors import ArticleError, RetrievalError
+from retrieval.formats.document import to_markdown
 from retrieval.formats.markdown import markdown_article
 from retrieval.formats.reading import (
+    checked_fields,
     convert,
     document_article,
     parse_text,
     source_kind,
-    stored_markdown,
 )
 from retrieval.loading import article_paths
 
@@ -124,7 +125,8 @@ def prepare(
     fields = {"original": original}
     if url is not None:
         fields["url"] = url
-    markdown = stored_markdown(document, fields).encode("utf-8")
+    document.meta = checked_fields({**document.meta, **fields})
+    markdown = to_markdown(document).encode("utf-8")
     path = folder / f"{article_id}.md"
     try:
         article = markdown_article(path, markdown)

@@ -168,7 +168,8 @@ def _bool(value: object) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _guild_row(row: Sequence[Any]) -> GuildSettings:
+def guild_from_row(row: Sequence[Any]) -> GuildSettings:
+    """A server's settings from a row of guild_settings (both engines, same columns)."""
     channels, private, top_k, mentions, articles, log_questions, threads = row
     return GuildSettings(
         allowed_channels=None if channels is None else tuple(json.loads(channels)),
@@ -178,6 +179,21 @@ def _guild_row(row: Sequence[Any]) -> GuildSettings:
         articles=None if articles is None else tuple(json.loads(articles)),
         log_questions=_bool(log_questions),
         threads=_bool(threads),
+    )
+
+
+def guild_row(guild_id: int, settings: GuildSettings) -> tuple[Any, ...]:
+    """The values of an INSERT into guild_settings, in the order both engines list them."""
+    return (
+        guild_id,
+        json_ids(settings.allowed_channels),
+        settings.private_default,
+        settings.top_k,
+        settings.answer_mentions,
+        json_ids(settings.articles),
+        settings.log_questions,
+        settings.threads,
+        time.time(),
     )
 
 
@@ -291,7 +307,7 @@ class Store:
             "log_questions, threads FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
-        return _guild_row(rows[0]) if rows else GuildSettings()
+        return guild_from_row(rows[0]) if rows else GuildSettings()
 
     def all_guild_settings(self) -> dict[int, GuildSettings]:
         """Every server's stored settings, for a process's cache at start-up."""
@@ -299,7 +315,7 @@ class Store:
             "SELECT guild_id, allowed_channels, private_default, top_k, answer_mentions, "
             "articles, log_questions, threads FROM guild_settings"
         )
-        return {int(row[0]): _guild_row(row[1:]) for row in rows}
+        return {int(row[0]): guild_from_row(row[1:]) for row in rows}
 
     def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
         """Replace the server's stored settings."""
@@ -308,17 +324,7 @@ class Store:
                 "INSERT OR REPLACE INTO guild_settings (guild_id, allowed_channels, "
                 "private_default, top_k, answer_mentions, articles, log_questions, threads, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    guild_id,
-                    json_ids(settings.allowed_channels),
-                    settings.private_default,
-                    settings.top_k,
-                    settings.answer_mentions,
-                    json_ids(settings.articles),
-                    settings.log_questions,
-                    settings.threads,
-                    time.time(),
-                ),
+                guild_row(guild_id, settings),
             )
 
     # ----- questions and votes --------------------------------------------------------------

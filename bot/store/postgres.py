@@ -25,7 +25,8 @@ from bot.store.database import (
     NewQuestion,
     StoreError,
     asked_from_row,
-    json_ids,
+    guild_from_row,
+    guild_row,
 )
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class PostgresStore:
             "SELECT guild_id, allowed_channels, private_default, top_k, answer_mentions, "
             "articles, log_questions, threads FROM guild_settings"
         )
-        return {int(row[0]): _guild(row[1:]) for row in rows}
+        return {int(row[0]): guild_from_row(row[1:]) for row in rows}
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         """The server's stored settings (all ``None`` when it changed nothing)."""
@@ -164,7 +165,7 @@ class PostgresStore:
             "log_questions, threads FROM guild_settings WHERE guild_id = %s",
             (guild_id,),
         )
-        return _guild(rows[0]) if rows else GuildSettings()
+        return guild_from_row(rows[0]) if rows else GuildSettings()
 
     async def save_guild_settings(self, guild_id: int, settings: GuildSettings) -> None:
         """Replace the server's stored settings and tell every process."""
@@ -177,17 +178,7 @@ class PostgresStore:
             "answer_mentions = EXCLUDED.answer_mentions, articles = EXCLUDED.articles, "
             "log_questions = EXCLUDED.log_questions, threads = EXCLUDED.threads, "
             "updated_at = EXCLUDED.updated_at RETURNING guild_id",
-            (
-                guild_id,
-                json_ids(settings.allowed_channels),
-                settings.private_default,
-                settings.top_k,
-                settings.answer_mentions,
-                json_ids(settings.articles),
-                settings.log_questions,
-                settings.threads,
-                time.time(),
-            ),
+            guild_row(guild_id, settings),
         )
         await self.notify({"kind": "config", "guild": guild_id})
 
@@ -321,19 +312,6 @@ def _safe(error: BaseException) -> str:
     """An error's first line, never the connection string it may quote (a password)."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     return text.split("postgresql://")[0].strip() or type(error).__name__
-
-
-def _guild(row: Sequence[Any]) -> GuildSettings:
-    channels, private, top_k, mentions, articles, log_questions, threads = row
-    return GuildSettings(
-        allowed_channels=None if channels is None else tuple(json.loads(channels)),
-        private_default=private,
-        top_k=top_k,
-        answer_mentions=mentions,
-        articles=None if articles is None else tuple(json.loads(articles)),
-        log_questions=log_questions,
-        threads=threads,
-    )
 
 
 async def _migrate(db: psycopg.AsyncConnection[Any]) -> None:

@@ -53,7 +53,7 @@ def add(settings: Settings, seeds: Path, source: str) -> int:
     return EXIT_OK
 
 
-def remove_article(settings: Settings, seeds: Path, article_id: str) -> int:
+def remove_article(seeds: Path, article_id: str) -> int:
     """Remove an article (and its kept original) from the library."""
     try:
         folder = writable_folder(seeds)
@@ -63,5 +63,4 @@ def remove_article(settings: Settings, seeds: Path, article_id: str) -> int:
         return EXIT_DATA
     print(f"Removed `{article_id.strip()}`: " + ", ".join(str(p) for p in removed))
     print(RUNNING_BOTS.replace("serves it", "stops quoting it"))
-    del settings
     return EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from retrieval.article import BlockRole
@@ -135,8 +136,8 @@ def pdf_document(raw: bytes) -> Document:
             ):
                 # A paragraph carried over from the page before (its lines there can look like
                 # a heading): one paragraph, on the page where it starts.
-                document.blocks[-1] = type(previous)(
-                    BlockRole.PARAGRAPH, _join([previous.text, text]), previous.page
+                document.blocks[-1] = replace(
+                    previous, role=BlockRole.PARAGRAPH, text=_join([previous.text, text])
                 )
                 continue
             if not document.blocks and (_is_heading(text) or text == title):

@@ -84,11 +84,9 @@ def convert(
     return document
 
 
-def stored_markdown(document: Document, fields: dict[str, str]) -> str:
-    """The Markdown an added source is kept as, its metadata validated (``fields`` added)."""
-    meta = meta_from({**document.meta, **fields})
-    document.meta = {k: v for k, v in meta.model_dump().items() if v is not None}
-    return to_markdown(document)
+def checked_fields(fields: dict[str, str]) -> dict[str, str]:
+    """Front-matter fields as ArticleMeta accepts them (invalid ones dropped)."""
+    return {k: v for k, v in meta_from(fields).model_dump().items() if v is not None}
 
 
 def read_article(path: Path) -> Article:

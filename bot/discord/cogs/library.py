@@ -24,6 +24,13 @@ def _choice_name(label: str, text: str) -> str:
     return limits.truncate(f"{label} · {' '.join(text.split())}", limits.CHOICE_NAME)
 
 
+async def _unknown_article(interaction: discord.Interaction, typed: str) -> None:
+    await tell_privately(
+        interaction,
+        f"No article has the id “{render.neutral(typed)[:100]}”. Pick one from the list.",
+    )
+
+
 class LibraryCog(commands.Cog):
     """Browsing the loaded articles and their sentences."""
 
@@ -42,11 +49,7 @@ class LibraryCog(commands.Cog):
         if name:
             article = corpus.article(name)
             if article is None:
-                await tell_privately(
-                    interaction,
-                    f"No article has the id “{render.neutral(name)[:100]}”. "
-                    "Pick one from the list.",
-                )
+                await _unknown_article(interaction, name)
                 return
             articles = [article]
         else:
@@ -157,10 +160,7 @@ class LibraryCog(commands.Cog):
         corpus = self.bot.answerer.corpus
         chosen = corpus.article(article) if article else None
         if article and chosen is None:
-            await tell_privately(
-                interaction,
-                f"No article has the id “{render.neutral(article)[:100]}”. Pick one from the list.",
-            )
+            await _unknown_article(interaction, article)
             return
         if chosen is None:
             config = self.bot.configs.for_guild(interaction.guild_id)

@@ -18,10 +18,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The benchmarks folder itself, not the package name: pySBD installs a top-level "benchmarks"
+# package of its own, which would shadow this folder.
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpora import large_articles, squad_questions  # noqa: E402
-from benchmarks.latency import summary  # noqa: E402
+from corpora import large_articles, squad_questions  # noqa: E402
+from latency import summary  # noqa: E402
+
 from retrieval import Answerer, Corpus  # noqa: E402
 from retrieval.semantic import default_encoder  # noqa: E402
 

@@ -22,15 +22,19 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+# The benchmarks folder itself, not the package name: pySBD installs a top-level "benchmarks"
+# package of its own, which would shadow this folder.
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.squad import (  # noqa: E402
+from squad import (  # noqa: E402
     SquadArticle,
     as_article,
     baseline_index,
     baseline_sentences,
     baseline_tokens,
 )
+
 from retrieval import Answerer, Corpus  # noqa: E402
 from retrieval.semantic import default_encoder  # noqa: E402
 

@@ -34,9 +34,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+# The benchmarks folder itself, not the package name: pySBD installs a top-level "benchmarks"
+# package of its own, which would shadow this folder.
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.squad import SquadArticle, as_article  # noqa: E402
+from squad import SquadArticle, as_article  # noqa: E402
+
 from retrieval import Answerer, Corpus, load_corpus  # noqa: E402
 from retrieval.decision import Decider, neutral_decider  # noqa: E402
 from retrieval.evaluation import gold_pattern, passage_matches, read_questions  # noqa: E402

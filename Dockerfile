@@ -19,7 +19,8 @@ RUN pip install . && rm -rf /src
 
 USER bot
 WORKDIR /home/bot
-# The int8 embedding model is made once, here, so a container starts without the 2 s step.
+# The embedding model is checked against its pinned hash and loaded once here: an image whose
+# model cannot load fails to build instead of at its first start.
 RUN python -c "from retrieval.semantic import default_encoder; default_encoder(None)"
 
 ENV DATABASE_PATH=/data/article-bot.sqlite3 \

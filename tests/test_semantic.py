@@ -98,26 +98,57 @@ def test_semantic_off_is_bm25_alone(bm25_corpus: Corpus, bm25_answerer: Answerer
     assert bm25_answerer.ask("who opposed the coalition?").found
 
 
-def test_a_cached_model_that_cannot_load_is_one_clear_error(tmp_path: Path) -> None:
-    """A damaged file in the cache whose stamp still matches: a SemanticModelError naming the
-    way out (SEMANTIC=off), never a traceback from onnxruntime."""
-    import hashlib
+def test_a_model_file_that_cannot_load_is_one_clear_error(tmp_path: Path) -> None:
+    """A file onnxruntime cannot read: a SemanticModelError naming the way out (SEMANTIC=off),
+    never a traceback from onnxruntime."""
+    from retrieval.semantic import load_encoder
 
-    from retrieval.semantic import default_encoder, quantized_path
-
-    target = quantized_path(tmp_path)
-    target.write_bytes(b"not an onnx model")
-    target.with_suffix(".sha256").write_text(hashlib.sha256(b"not an onnx model").hexdigest())
+    broken = tmp_path / "model.onnx"
+    broken.write_bytes(b"not an onnx model")
+    _model, tokenizer = model_files()
     with pytest.raises(SemanticModelError, match="SEMANTIC=off"):
-        default_encoder(tmp_path)
+        load_encoder(broken, tokenizer)
 
 
-def test_a_cached_model_that_changed_is_made_again(tmp_path: Path) -> None:
-    """A cached file that no longer matches its stamp is quantized again from the source."""
-    from retrieval.semantic import quantized_model, quantized_path
+def test_a_verified_model_is_not_hashed_again_until_it_changes(tmp_path: Path) -> None:
+    """The first check hashes the file and leaves a stamp; while the file's place, size and
+    time hold, the stamp stands for the hash; a changed file is hashed again and refused."""
+    from retrieval.semantic import stamp_path, verified_once
 
-    made = quantized_model(tmp_path)
-    assert made == quantized_path(tmp_path)
-    made.write_bytes(b"damaged")
-    again = quantized_model(tmp_path)
-    assert again.read_bytes() != b"damaged"
+    model, _tokenizer = model_files()
+    copy = tmp_path / "model.onnx"
+    shutil.copyfile(model, copy)
+    cache = tmp_path / "cache"
+    assert verified_once(copy, MODEL_SHA256, cache) == copy
+    stamp = stamp_path(cache, MODEL_SHA256)
+    assert str(copy.resolve()) in stamp.read_text()
+    assert verified_once(copy, MODEL_SHA256, cache) == copy
+    with copy.open("r+b") as file:
+        file.seek(1000)
+        byte = file.read(1)
+        file.seek(1000)
+        file.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(SemanticModelError, match="SHA-256"):
+        verified_once(copy, MODEL_SHA256, cache)
+
+
+def test_a_stamp_for_another_file_proves_nothing(tmp_path: Path) -> None:
+    """A stamp names the file it was written for: an altered copy elsewhere is still hashed."""
+    from retrieval.semantic import verified_once
+
+    model, _tokenizer = model_files()
+    cache = tmp_path / "cache"
+    verified_once(model, MODEL_SHA256, cache)
+    altered = tmp_path / "model.onnx"
+    altered.write_bytes(b"not the model")
+    with pytest.raises(SemanticModelError, match="SHA-256"):
+        verified_once(altered, MODEL_SHA256, cache)
+
+
+def test_batched_vectors_equal_one_at_a_time(encoder: Encoder) -> None:
+    """Texts of different lengths encoded together give the vectors each gets alone: padding
+    never leaks into a text's vector."""
+    texts = ["Short.", "A much longer sentence about the coalition, its troops and its money."]
+    together = encoder.encode_many(texts * 5)
+    for row, text in enumerate(texts * 5):
+        assert np.allclose(together[row], encoder.encode(text), atol=1e-5)

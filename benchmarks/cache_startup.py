@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from performance import _cached_articles
+from performance import load_articles
 
 from retrieval.corpus import Corpus
 
 
 def child(corpus: str, cache: str) -> None:
     """Build once and print the build time and peak memory as JSON."""
-    articles = _cached_articles(corpus)
+    articles, _rules = load_articles(corpus)
     started = time.perf_counter()
     built = Corpus(articles, cache_dir=Path(cache) if cache else None)
     seconds = time.perf_counter() - started

@@ -12,7 +12,8 @@ from retrieval.semantic import default_encoder
 def load_library(
     semantic: bool, folder: Path, cache_dir: Path | None, progress: Progress | None = None
 ) -> Corpus:
-    """Every article of ``folder``; with ``semantic``, each sentence embedded (the
-    vectors cached in ``cache_dir`` when set, the model's verification stamp there, or in the user's cache folder)."""
+    """Every article of ``folder``; with ``semantic``, each sentence embedded (the vectors
+    cached in ``cache_dir`` when set, the model's verification stamp there or in the user's
+    cache folder)."""
     encoder = default_encoder(cache_dir) if semantic else None
     return load_corpus(folder, cache_dir=cache_dir, encoder=encoder, progress=progress)

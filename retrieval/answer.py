@@ -186,8 +186,12 @@ class Answerer:
         return Trace(analysed, candidates, cosine_max, ordered, logits, signals)
 
     def warm_up(self) -> None:
-        """Load everything the answer path loads on first use, so no user waits for it."""
+        """Load everything the answer path loads on first use, so no user waits for it: the
+        general-English tables, and the countries each article names (read from its whole
+        text, about 2 ms an article, otherwise paid by the first question naming a country)."""
         self.ask("who said what about the first thing, how many and when?")
+        for article in self.corpus.articles:
+            self.corpus.countries(article.id)
 
     def _lead_cosine(self, cosines: np.ndarray | None, document: int) -> float:
         """The similarity of the sentence before ``document`` in its article (0 without)."""

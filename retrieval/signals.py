@@ -141,7 +141,7 @@ def unknown_words(corpus: Corpus, question: AnalysedQuestion) -> list[str]:
 def unmatched_specificity(corpus: Corpus, question: AnalysedQuestion, document: int) -> float:
     """How specific the most specific question term is that the sentence (and its lead-in)
     does not hold: a near miss matches the common words and misses the one that matters."""
-    held = set(corpus.term_spans(document))
+    held = corpus.sentence_terms(document)
     lacking = [t for t in question.terms if t not in held]
     return max((corpus.own.specificity(t) for t in lacking), default=0.0)
 

@@ -133,3 +133,12 @@ def test_the_bundled_synonyms_link_demonyms_capitals_and_acronyms(corpus: Corpus
         asked = {t.term for t in analyzer.query(question)}
         found = {t.term for t in analyzer.document(sentence)}
         assert asked & found, (question, sentence)
+
+
+def test_a_sentences_terms_are_its_highlight_terms(corpus: Corpus) -> None:
+    """The fast path a decision signal reads (sentence_terms) holds exactly the terms the
+    highlights are made from, synonyms included, before and after the highlights are cached."""
+    for position in range(len(corpus.sentences)):
+        fast = corpus.sentence_terms(position)
+        assert fast == set(corpus.term_spans(position))
+        assert corpus.sentence_terms(position) == fast

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from typing import TextIO
 
 from bot.exits import EXIT_DATA, EXIT_OK
@@ -55,6 +56,8 @@ def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
         import readline  # noqa: F401  (line editing and history for input())
     interactive = sys.stdin.isatty()
     session = ChatSession(answerer, top_k, color=use_color("auto", sys.stdout))
+    # The answer path's tables (about 0.3 s) load while the reader types the first question.
+    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
     count = len(answerer.corpus.sentences)
     titles = "; ".join(a.title for a in answerer.corpus.articles)
     width = console.terminal_width(sys.stdout)

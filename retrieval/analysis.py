@@ -285,11 +285,22 @@ class Analyzer:
         """An article sentence's terms with synonyms, and the character span each came from."""
         terms: list[str] = []
         spans: list[tuple[int, int]] = []
-        for match, _pieces, word_terms in _forms(text):
-            span = match.span()
-            for term in word_terms:
-                terms.append(term)
-                spans.append(span)
+        matches = list(_WORDS.finditer(text))
+        profiles = [_PROFILES[match.groups("")] for match in matches]
+        if any(map(_MAYBE_COUNTRY, profiles)):
+            for match, _pieces, word_terms in _forms(text):
+                span = match.span()
+                for term in word_terms:
+                    terms.append(term)
+                    spans.append(span)
+        else:
+            # No word depends on the one before it (as in document_profile): one lookup a
+            # word, and only the words that give terms are spanned.
+            for match, profile in zip(matches, profiles, strict=True):
+                word_terms = profile[1]
+                if word_terms:
+                    terms.extend(word_terms)
+                    spans.extend([match.span()] * len(word_terms))
         for i, n, target in self._expansions(terms[:]):
             span = (spans[i][0], spans[i + n - 1][1])
             terms.extend(target)

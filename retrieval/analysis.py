@@ -286,7 +286,7 @@ class Analyzer:
         terms: list[str] = []
         spans: list[tuple[int, int]] = []
         matches = list(_WORDS.finditer(text))
-        profiles = [_PROFILES[match.groups("")] for match in matches]
+        profiles = [_PROFILES[cast(tuple[str, str, str], m.groups(""))] for m in matches]
         if any(map(_MAYBE_COUNTRY, profiles)):
             for match, _pieces, word_terms in _forms(text):
                 span = match.span()

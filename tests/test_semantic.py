@@ -152,3 +152,20 @@ def test_batched_vectors_equal_one_at_a_time(encoder: Encoder) -> None:
     together = encoder.encode_many(texts * 5)
     for row, text in enumerate(texts * 5):
         assert np.allclose(together[row], encoder.encode(text), atol=1e-5)
+
+
+def test_vectors_are_kept_in_the_user_cache_without_a_cache_folder(
+    encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without INDEX_CACHE_DIR a restart still reads its vectors back: they go to the user's
+    cache folder ($XDG_CACHE_HOME/article-bot/vectors)."""
+    from retrieval import load_corpus
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = load_corpus(Path(__file__).resolve().parent.parent / "seeds", encoder=encoder)
+    (saved,) = (tmp_path / "article-bot" / "vectors").glob("vectors-*.npy")
+    assert first.vectors is not None
+    np.save(saved, np.ones_like(first.vectors), allow_pickle=False)  # mark the file
+    again = load_corpus(Path(__file__).resolve().parent.parent / "seeds", encoder=encoder)
+    assert again.vectors is not None
+    assert np.array_equal(again.vectors, np.ones_like(first.vectors))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from retrieval import article_cache
+from retrieval.article import Article
 from retrieval.corpus import Corpus, IndexSettings, Progress
 from retrieval.errors import ArticleError, SeedsFolderError
 from retrieval.formats.reading import ARTICLE_SUFFIXES, read_article
@@ -35,6 +40,50 @@ def article_paths(folder: Path) -> list[Path]:
     return paths
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a library's objects are made: they are all kept,
+    and at 100k sentences the collections it would run along the way cost half the reading."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_articles(
+    paths: Sequence[Path], cache_dir: Path | None, progress: Progress | None
+) -> list[Article]:
+    """Every file read and split, or, with ``cache_dir``, taken from the article cache when no
+    file has changed since it was written."""
+    with _collector_paused():
+        return _read_or_reuse(paths, cache_dir, progress)
+
+
+def _read_or_reuse(
+    paths: Sequence[Path], cache_dir: Path | None, progress: Progress | None
+) -> list[Article]:
+    key = None
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):  # a file that cannot be read fails below, named
+            key = article_cache.folder_key([(p.name, p.read_bytes()) for p in paths])
+            cached = article_cache.load(cache_dir, key, paths)
+            if cached is not None:
+                if progress is not None:
+                    progress("reading", len(paths), len(paths))
+                return cached
+    articles = []
+    for done, path in enumerate(paths, start=1):
+        articles.append(read_article(path))
+        if progress is not None:
+            progress("reading", done, len(paths))
+    if cache_dir is not None and key is not None:
+        article_cache.save(cache_dir, key, articles)
+    return articles
+
+
 def load_corpus(
     folder: Path,
     settings: IndexSettings | None = None,
@@ -47,11 +96,7 @@ def load_corpus(
     the on-disk cache there; with ``encoder``, every sentence is embedded for semantic
     matching."""
     paths = article_paths(folder)
-    articles = []
-    for done, path in enumerate(paths, start=1):
-        articles.append(read_article(path))
-        if progress is not None:
-            progress("reading", done, len(paths))
+    articles = _read_articles(paths, cache_dir, progress)
     seen: dict[str, Path] = {}
     for article in articles:
         if article.id in seen:
@@ -61,4 +106,5 @@ def load_corpus(
             )
         seen[article.id] = article.path
     rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
-    return Corpus(articles, rules, settings, cache_dir, encoder, progress)
+    with _collector_paused():
+        return Corpus(articles, rules, settings, cache_dir, encoder, progress)

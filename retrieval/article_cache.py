@@ -1,0 +1,159 @@
+"""An on-disk cache of a folder's read articles: unchanged files load without being split again.
+
+Reading and splitting is most of a large library's start once the analysis is cached (1.5 s of
+100k sentences). The cache is one JSON file per folder state (never pickle), keyed on every
+file's name and bytes and on this package's source, so a changed, added or removed file, or a
+release that reads differently, never loads a stale article. Sentence texts are stored as
+offsets into their article's text where they are its exact slices, which they almost always are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from retrieval.article import Article, ArticleMeta, Paragraph, ParagraphKind, Section, Sentence
+
+FORMAT_VERSION = 1
+_PACKAGE = Path(__file__).resolve().parent
+_KINDS = {kind.value: kind for kind in ParagraphKind}  # a dictionary is 4x faster than the call
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """Every source file of the package, sub-packages (the formats) included."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(_PACKAGE)).encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def folder_key(files: Sequence[tuple[str, bytes]]) -> str:
+    """A key over (file name, file bytes) pairs, the format and the code."""
+    digest = hashlib.sha256(f"articles {FORMAT_VERSION}\n".encode())
+    digest.update(_code_fingerprint())
+    for name, raw in files:
+        digest.update(name.encode())
+        digest.update(b"\x00")
+        digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()[:32]
+
+
+def _sentence_row(article: Article, sentence: Sentence) -> list[Any]:
+    exact = article.text[sentence.start : sentence.end] == sentence.text
+    return [
+        sentence.number,
+        sentence.start,
+        sentence.end,
+        sentence.kind.value,
+        sentence.page,
+        None if exact else sentence.text,
+    ]
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "name": article.path.name,
+        "meta": article.meta.model_dump(exclude_none=True),
+        "text": article.text,
+        "headline": article.headline,
+        "subheadlines": list(article.subheadlines),
+        "footer": article.footer,
+        "sections": [[s.heading, s.first_paragraph] for s in article.sections],
+        "paragraphs": [
+            [
+                p.number,
+                p.kind.value,
+                p.start,
+                p.end,
+                p.credit,
+                p.page,
+                [_sentence_row(article, s) for s in p.sentences],
+            ]
+            for p in article.paragraphs
+        ],
+    }
+
+
+def _article(row: dict[str, Any], path: Path) -> Article:
+    text: str = row["text"]
+    article_id: str = row["id"]
+    paragraphs = []
+    for number, kind, start, end, credit, page, sentences in row["paragraphs"]:
+        paragraphs.append(
+            Paragraph(
+                number,
+                _KINDS[kind],
+                start,
+                end,
+                tuple(
+                    Sentence(
+                        article_id,
+                        number,
+                        s_number,
+                        s_start,
+                        s_end,
+                        text[s_start:s_end] if s_text is None else s_text,
+                        _KINDS[s_kind],
+                        s_page,
+                    )
+                    for s_number, s_start, s_end, s_kind, s_page, s_text in sentences
+                ),
+                credit,
+                page,
+            )
+        )
+    return Article(
+        article_id,
+        path,
+        ArticleMeta(**row["meta"]),
+        text,
+        row["headline"],
+        tuple(row["subheadlines"]),
+        tuple(paragraphs),
+        row["footer"],
+        tuple(Section(heading, first) for heading, first in row["sections"]),
+    )
+
+
+def load(folder: Path, key: str, paths: Sequence[Path]) -> list[Article] | None:
+    """The articles cached under ``key`` (their files are ``paths``, in order), or None when
+    absent, of another format, or damaged."""
+    target = folder / f"articles-{key}.json"
+    try:
+        stored = json.loads(target.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT_VERSION:
+            return None
+        rows = stored["articles"]
+        if [row["name"] for row in rows] != [path.name for path in paths]:
+            return None
+        return [_article(row, path) for row, path in zip(rows, paths, strict=True)]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def save(folder: Path, key: str, articles: Sequence[Article]) -> None:
+    """Write the articles atomically; a folder that cannot be written only loses the speed-up."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(
+            {"format": FORMAT_VERSION, "articles": [_article_row(a) for a in articles]},
+            ensure_ascii=False,
+        )
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".articles-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(payload)
+            Path(temporary).replace(folder / f"articles-{key}.json")
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -165,9 +165,11 @@ def _passes(ask: Callable[[str], object], asked: list[str]) -> dict[str, Any]:
 
 def _ours(name: str, system: str, asked: list[str]) -> dict[str, Any]:
     from retrieval import Answerer, Corpus
+    from retrieval.loading import collector_paused
 
     started = time.perf_counter()
-    articles, rules = load_articles(name)
+    with collector_paused():  # as load_corpus reads
+        articles, rules = load_articles(name)
     load = time.perf_counter() - started
     encoder = None
     model_s = 0.0
@@ -181,12 +183,13 @@ def _ours(name: str, system: str, asked: list[str]) -> dict[str, Any]:
         rules = []
     before = _resident_mb()
     started = time.perf_counter()
-    corpus = Corpus(
-        articles,
-        rules,
-        cache_dir=CACHE / "vectors" if encoder is not None else None,
-        encoder=encoder,
-    )
+    with collector_paused():  # as load_corpus builds it
+        corpus = Corpus(
+            articles,
+            rules,
+            cache_dir=CACHE / "vectors" if encoder is not None else None,
+            encoder=encoder,
+        )
     answerer = Answerer(corpus)
     build = time.perf_counter() - started
     added = _resident_mb() - before

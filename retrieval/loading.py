@@ -41,7 +41,7 @@ def article_paths(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while a library's objects are made: they are all kept,
     and at 100k sentences the collections it would run along the way cost half the reading."""
     was_enabled = gc.isenabled()
@@ -58,7 +58,7 @@ def _read_articles(
 ) -> list[Article]:
     """Every file read and split, or, with ``cache_dir``, taken from the article cache when no
     file has changed since it was written."""
-    with _collector_paused():
+    with collector_paused():
         return _read_or_reuse(paths, cache_dir, progress)
 
 
@@ -106,5 +106,5 @@ def load_corpus(
             )
         seen[article.id] = article.path
     rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
-    with _collector_paused():
+    with collector_paused():
         return Corpus(articles, rules, settings, cache_dir, encoder, progress)

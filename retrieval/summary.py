@@ -38,7 +38,8 @@ def is_summary_request(question: str) -> bool:
 
 def _similarity(corpus: Corpus, positions: list[int]) -> npt.NDArray[np.float64]:
     """Shared index terms (cosine over term sets). Measured against a reference summary written
-    before the code, this chose 3 of 5 key sentences where the MiniLM-L3 embeddings chose 1."""
+    before the code, this chose 3 of 5 key sentences where the MiniLM-L3 embeddings (the model
+    of that day) chose 1."""
     terms = [set(corpus.term_spans(p)) for p in positions]
     n = len(positions)
     overlap = np.zeros((n, n))

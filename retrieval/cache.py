@@ -22,7 +22,7 @@ import numpy as np
 
 from retrieval.index import TermCounts
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each article's countries beside its topics
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -34,6 +34,7 @@ class Analysis:
     proper_terms: frozenset[str]
     frequencies: Counter[str]
     topics: dict[str, tuple[str, ...]] | None  # None: found later, on first use
+    countries: dict[str, frozenset[str]] | None = None  # the same
 
 
 def _code_fingerprint() -> bytes:
@@ -78,6 +79,10 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
         "words": _strings(words),
         "word_counts": np.array([analysis.frequencies[w] for w in words], dtype=np.int64),
         "topics": np.array(json.dumps(analysis.topics or {}), dtype=np.str_),
+        "countries": np.array(
+            json.dumps({a: sorted(c) for a, c in (analysis.countries or {}).items()}),
+            dtype=np.str_,
+        ),
     }
     target = folder / f"analysis-{key}.npz"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".analysis-", suffix=".npz")
@@ -101,6 +106,7 @@ def load(folder: Path, key: str) -> Analysis | None:
             words = data["words"].tolist()
             counts = data["word_counts"].tolist()
             topics = json.loads(str(data["topics"]))
+            countries = json.loads(str(data["countries"]))
             return Analysis(
                 own=TermCounts(
                     data["documents"],
@@ -112,6 +118,7 @@ def load(folder: Path, key: str) -> Analysis | None:
                 proper_terms=frozenset(data["proper_terms"].tolist()),
                 frequencies=Counter(dict(zip(words, counts, strict=True))),
                 topics={article: tuple(names) for article, names in topics.items()},
+                countries={article: frozenset(names) for article, names in countries.items()},
             )
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError):
         return None

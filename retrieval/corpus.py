@@ -88,6 +88,9 @@ class Corpus:
         # Topics are only needed to say what the article covers when it cannot answer: found
         # on first use (they read English word frequencies), unless the cache holds them.
         self._topics: dict[str, tuple[str, ...]] | None = analysis.topics
+        self._countries: dict[str, set[str]] = {
+            article: set(names) for article, names in (analysis.countries or {}).items()
+        }
         own_counts = analysis.own
         del analysis  # at 100k sentences each table of counts is tens of MB: drop them early
         context_counts = self._context_counts(own_counts)
@@ -107,7 +110,6 @@ class Corpus:
         self._topic_index: tuple[tuple[str, ...], dict[str, list[int]]] | None = None
         self._topics_lock = threading.Lock()
         self._term_spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        self._countries: dict[str, set[str]] = {}
         # Sentence embeddings, one row per sentence, when a semantic model is given.
         self.encoder = encoder
         self.vectors: FloatMatrix | None = None
@@ -162,6 +164,11 @@ class Corpus:
             proper_terms=names.names(),
             frequencies=frequencies,
             topics={a.id: article_topics(a) for a in self.articles} if with_topics else None,
+            countries=(
+                {a.id: frozenset(self._article_countries(a)) for a in self.articles}
+                if with_topics
+                else None
+            ),
         )
 
     @property
@@ -276,17 +283,20 @@ class Corpus:
         return bool(tokens) and all(t.term in self.own for t in tokens)
 
     def countries(self, article_id: str) -> set[str]:
-        """The country names an article writes (folded), for questions about others."""
+        """The country names an article writes (folded), for questions about others: read
+        from the analysis cache, or found on first use."""
         found = self._countries.get(article_id)
         if found is None:
             article = self.article(article_id)
-            text = (
-                ""
-                if article is None
-                else article.headline + " " + " ".join(s.text for s in article.sentences)
-            )
-            found = self._countries[article_id] = lexicon.countries_in(text)
+            found = set() if article is None else self._article_countries(article)
+            self._countries[article_id] = found
         return found
+
+    @staticmethod
+    def _article_countries(article: Article) -> set[str]:
+        return lexicon.countries_in(
+            article.headline + " " + " ".join(s.text for s in article.sentences)
+        )
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, if loaded."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import Answerer, load_corpus
+from retrieval.cache import FORMAT_VERSION
 from retrieval.corpus import Corpus
 from retrieval.evaluation import read_questions
 from tests.conftest import DATA, SEEDS, write_article
@@ -37,6 +38,7 @@ def assert_same_corpus(built: Corpus, read: Corpus) -> None:
         assert np.array_equal(mine.document_lengths, theirs.document_lengths)
     assert built.proper_terms == read.proper_terms
     assert built.topics == read.topics
+    assert all(built.countries(a.id) == read.countries(a.id) for a in built.articles)
     questions = [q.question for q in read_questions(DATA / "questions-dev.jsonl")]
     first, second = Answerer(built), Answerer(read)
     for question in questions:
@@ -82,7 +84,7 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
     written.write_bytes(b"not a zip file at all")
     corpus = load_corpus(SEEDS, cache_dir=cache)
     assert_same_corpus(load_corpus(SEEDS), corpus)
-    assert np.load(written, allow_pickle=False)["format"][0] == 1
+    assert np.load(written, allow_pickle=False)["format"][0] == FORMAT_VERSION
 
 
 def test_an_unwritable_cache_folder_only_costs_the_speed_up(tmp_path: Path) -> None:
@@ -91,3 +93,21 @@ def test_an_unwritable_cache_folder_only_costs_the_speed_up(tmp_path: Path) -> N
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     corpus = load_corpus(SEEDS, cache_dir=blocker)
     assert Answerer(corpus).ask("who opposed the coalition?").found
+
+
+def test_the_cache_holds_each_articles_countries(tmp_path: Path) -> None:
+    """A start from the cache need not read every article again to know its countries: they
+    are in the cache file, the same as a fresh reading finds."""
+    from retrieval import cache as analysis_cache
+    from retrieval import lexicon
+
+    folder = tmp_path / "cache"
+    built = load_corpus(SEEDS, cache_dir=folder)
+    [written] = cached_files(folder)
+    stored = analysis_cache.load(folder, written.stem.removeprefix("analysis-"))
+    assert stored is not None
+    assert stored.countries is not None
+    for article in built.articles:
+        text = article.headline + " " + " ".join(s.text for s in article.sentences)
+        assert stored.countries[article.id] == lexicon.countries_in(text)
+        assert "ukraine" in stored.countries[article.id]

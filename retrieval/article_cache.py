@@ -12,34 +12,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from retrieval.article import Article, ArticleMeta, Paragraph, ParagraphKind, Section, Sentence
+from retrieval.cache import code_fingerprint, write_atomically
 
 FORMAT_VERSION = 1
-_PACKAGE = Path(__file__).resolve().parent
 _KINDS = {kind.value: kind for kind in ParagraphKind}  # a dictionary is 4x faster than the call
-
-
-@cache
-def _code_fingerprint() -> bytes:
-    """Every source file of the package, sub-packages (the formats) included."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(str(path.relative_to(_PACKAGE)).encode())
-        digest.update(path.read_bytes())
-    return digest.digest()
 
 
 def folder_key(files: Sequence[tuple[str, bytes]]) -> str:
     """A key over (file name, file bytes) pairs, the format and the code."""
     digest = hashlib.sha256(f"articles {FORMAT_VERSION}\n".encode())
-    digest.update(_code_fingerprint())
+    digest.update(code_fingerprint())
     for name, raw in files:
         digest.update(name.encode())
         digest.update(b"\x00")
@@ -148,12 +135,5 @@ def save(folder: Path, key: str, articles: Sequence[Article]) -> None:
         payload = json.dumps(
             {"format": FORMAT_VERSION, "articles": [_article_row(a) for a in articles]},
             ensure_ascii=False,
-        )
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".articles-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(payload)
-            Path(temporary).replace(folder / f"articles-{key}.json")
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        ).encode("utf-8")
+        write_atomically(folder / f"articles-{key}.json", lambda file: file.write(payload))

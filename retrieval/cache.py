@@ -8,15 +8,17 @@ synonym rules, the index settings, the format version and the source of this pac
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -37,20 +39,35 @@ class Analysis:
     countries: dict[str, frozenset[str]] | None = None  # the same
 
 
-def _code_fingerprint() -> bytes:
-    """The package's own source: a release that analyses differently never reads old caches."""
+@functools.cache
+def code_fingerprint() -> bytes:
+    """The package's own source, sub-packages (the formats) included: a release that reads or
+    analyses differently never reads old caches."""
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(_PACKAGE)).encode())
         digest.update(path.read_bytes())
     return digest.digest()
+
+
+def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write`` a file beside ``target``, then move it into place: a reader never sees half a
+    file, and a failed write leaves nothing behind."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def cache_key(texts: Sequence[tuple[str, str]], rules: object, settings: object) -> str:
     """A key over (article id, sentence text) pairs, the rules, the settings and the code."""
     digest = hashlib.sha256()
     digest.update(f"format {FORMAT_VERSION}\n{settings!r}\n{rules!r}\n".encode())
-    digest.update(_code_fingerprint())
+    digest.update(code_fingerprint())
     for article_id, text in texts:
         digest.update(article_id.encode())
         digest.update(b"\x00")
@@ -85,14 +102,7 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
         ),
     }
     target = folder / f"analysis-{key}.npz"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".analysis-", suffix=".npz")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, **arrays)  # type: ignore[arg-type]
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda file: np.savez(file, **arrays))  # type: ignore[arg-type]
     return target
 
 

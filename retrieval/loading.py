@@ -58,13 +58,6 @@ def _read_articles(
 ) -> list[Article]:
     """Every file read and split, or, with ``cache_dir``, taken from the article cache when no
     file has changed since it was written."""
-    with collector_paused():
-        return _read_or_reuse(paths, cache_dir, progress)
-
-
-def _read_or_reuse(
-    paths: Sequence[Path], cache_dir: Path | None, progress: Progress | None
-) -> list[Article]:
     key = None
     if cache_dir is not None:
         with contextlib.suppress(OSError):  # a file that cannot be read fails below, named
@@ -96,15 +89,15 @@ def load_corpus(
     the on-disk cache there; with ``encoder``, every sentence is embedded for semantic
     matching."""
     paths = article_paths(folder)
-    articles = _read_articles(paths, cache_dir, progress)
-    seen: dict[str, Path] = {}
-    for article in articles:
-        if article.id in seen:
-            raise ArticleError(
-                article.path,
-                f"its article id '{article.id}' is already used by {seen[article.id].name}",
-            )
-        seen[article.id] = article.path
-    rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
     with collector_paused():
+        articles = _read_articles(paths, cache_dir, progress)
+        seen: dict[str, Path] = {}
+        for article in articles:
+            if article.id in seen:
+                raise ArticleError(
+                    article.path,
+                    f"its article id '{article.id}' is already used by {seen[article.id].name}",
+                )
+            seen[article.id] = article.path
+        rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
         return Corpus(articles, rules, settings, cache_dir, encoder, progress)

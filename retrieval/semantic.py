@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.cache import write_atomically
 from retrieval.errors import RetrievalError
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -110,9 +111,8 @@ def verified_once(path: Path, expected: str, cache_dir: Path | None) -> Path:
     _verified(path, expected)
     with contextlib.suppress(OSError):
         stamp.parent.mkdir(parents=True, exist_ok=True)
-        partial = stamp.with_name(f".{stamp.name}.{os.getpid()}.part")
-        partial.write_text(_stamp_line(path))
-        partial.replace(stamp)
+        line = _stamp_line(path).encode()
+        write_atomically(stamp, lambda file: file.write(line))
     return path
 
 
@@ -272,7 +272,5 @@ def sentence_vectors(
     if path is not None:
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{path.name}.{os.getpid()}.part.npy")
-            np.save(partial, vectors, allow_pickle=False)
-            partial.replace(path)
+            write_atomically(path, lambda file: np.save(file, vectors, allow_pickle=False))
     return vectors

@@ -19,6 +19,15 @@ from retrieval.semantic import (
 )
 
 
+def _flip_a_byte(path: Path) -> None:
+    """One byte of ``path`` changed in place (the size stays)."""
+    with path.open("r+b") as file:
+        file.seek(1000)
+        byte = file.read(1)
+        file.seek(1000)
+        file.write(bytes([byte[0] ^ 0xFF]))
+
+
 def test_the_model_files_are_the_pinned_ones() -> None:
     """The installed package's model passes its SHA-256 check."""
     model, tokenizer = model_files()
@@ -31,11 +40,7 @@ def test_an_altered_model_file_is_refused(tmp_path: Path) -> None:
     model, _tokenizer = model_files()
     copy = tmp_path / "model.onnx"
     shutil.copyfile(model, copy)
-    with copy.open("r+b") as file:
-        file.seek(1000)
-        byte = file.read(1)
-        file.seek(1000)
-        file.write(bytes([byte[0] ^ 0xFF]))
+    _flip_a_byte(copy)
     with pytest.raises(SemanticModelError, match="SHA-256"):
         _verified(copy, MODEL_SHA256)
 
@@ -123,11 +128,7 @@ def test_a_verified_model_is_not_hashed_again_until_it_changes(tmp_path: Path) -
     stamp = stamp_path(cache, MODEL_SHA256)
     assert str(copy.resolve()) in stamp.read_text()
     assert verified_once(copy, MODEL_SHA256, cache) == copy
-    with copy.open("r+b") as file:
-        file.seek(1000)
-        byte = file.read(1)
-        file.seek(1000)
-        file.write(bytes([byte[0] ^ 0xFF]))
+    _flip_a_byte(copy)
     with pytest.raises(SemanticModelError, match="SHA-256"):
         verified_once(copy, MODEL_SHA256, cache)
 

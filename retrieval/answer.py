@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,8 +12,9 @@ from retrieval.corpus import Corpus
 from retrieval.decision import Decider, Verdict, bundled_decider
 from retrieval.linear import LinearModel
 from retrieval.matching import LOOP_POSTINGS, Weighting, best_matches
-from retrieval.ordering import bundled_ranker, order
+from retrieval.ordering import bundled_evidence, bundled_ranker, order
 from retrieval.passages import Passage, build_passage
+from retrieval.proximity import proximity
 from retrieval.question import AnalysedQuestion, analyse_question, with_context
 from retrieval.signals import Candidate, FloatVector, question_vector
 from retrieval.summary import SUMMARY_SENTENCES, is_summary_request, summary_sentences
@@ -91,6 +92,7 @@ class Answerer:
         policy: Policy | None = None,
         loop_postings: int = LOOP_POSTINGS,
         ranker: LinearModel | None = None,
+        evidence: LinearModel | None = None,
         decider: Decider | None = None,
     ) -> None:
         self.corpus = corpus
@@ -98,6 +100,7 @@ class Answerer:
         self.loop_postings = loop_postings  # tests set it to force one way of scoring
         semantic = corpus.vectors is not None
         self.ranker = ranker if ranker is not None else bundled_ranker(semantic)
+        self.evidence = evidence if evidence is not None else bundled_evidence(semantic)
         self.decider = decider if decider is not None else bundled_decider(semantic)
         self._masks: dict[frozenset[str], np.ndarray] = {}
         self._weighting = Weighting(
@@ -135,6 +138,7 @@ class Answerer:
             if inside is not None:
                 cosines = np.where(inside, cosines, -1.0)
             cosine_max = float(cosines.max())
+        specificity = {term: corpus.own.specificity(term) for term in analysed.terms}
         candidates: list[Candidate] = []
         if analysed.terms:
             matches = best_matches(
@@ -147,15 +151,8 @@ class Answerer:
                 self.loop_postings,
             )
             candidates = [
-                Candidate(
-                    m.document,
-                    m.key,
-                    m.coverage,
-                    m.matched,
-                    float(cosines[m.document]) if cosines is not None else 0.0,
-                    True,
-                    rank,
-                    self._lead_cosine(cosines, m.document),
+                self._candidate(
+                    specificity, cosines, m.document, m.key, m.coverage, m.matched, rank
                 )
                 for rank, m in enumerate(matches, start=1)
             ]
@@ -166,22 +163,16 @@ class Answerer:
             near = np.argpartition(-cosines, reach - 1)[:reach]
             best = near[np.lexsort((near, -cosines[near]))]
             extra = [int(d) for d in best if int(d) not in seen and cosines[d] > -1.0]
-            for document in extra[: self.policy.semantic_candidates]:
-                candidates.append(
-                    Candidate(
-                        document,
-                        0.0,
-                        0.0,
-                        0,
-                        float(cosines[document]),
-                        False,
-                        0,
-                        self._lead_cosine(cosines, document),
-                    )
-                )
-        ordered, logits = order(self.ranker, candidates, len(analysed.terms), cosine_max)
+            candidates.extend(
+                self._candidate(specificity, cosines, document)
+                for document in extra[: self.policy.semantic_candidates]
+            )
+        ordering = order(self.ranker, self.evidence, candidates, len(analysed.terms), cosine_max)
+        ordered, logits = ordering.candidates, ordering.logits
         signals = (
-            question_vector(corpus, analysed, ordered[0], logits, cosine_max) if ordered else None
+            question_vector(corpus, analysed, ordered[0], ordering.evidence, logits, cosine_max)
+            if ordered
+            else None
         )
         return Trace(analysed, candidates, cosine_max, ordered, logits, signals)
 
@@ -192,6 +183,31 @@ class Answerer:
         self.ask("who said what about the first thing, how many and when?")
         for article in self.corpus.articles:
             self.corpus.countries(article.id)
+
+    def _candidate(
+        self,
+        specificity: Mapping[str, float],
+        cosines: np.ndarray | None,
+        document: int,
+        key: float = 0.0,
+        coverage: float = 0.0,
+        matched: int = 0,
+        bm25_rank: int = 0,
+    ) -> Candidate:
+        """One sentence as the ordering model reads it (``bm25_rank`` 0: found by the
+        embedding alone); ``specificity`` holds the question's terms."""
+        corpus = self.corpus
+        return Candidate(
+            document,
+            key,
+            coverage,
+            matched,
+            float(cosines[document]) if cosines is not None else 0.0,
+            bm25_rank > 0,
+            bm25_rank,
+            self._lead_cosine(cosines, document),
+            proximity(specificity, corpus.term_places(document)),
+        )
 
     def _lead_cosine(self, cosines: np.ndarray | None, document: int) -> float:
         """The similarity of the sentence before ``document`` in its article (0 without)."""

@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from retrieval import lexicon
 from retrieval.corpus import Corpus
+from retrieval.proximity import UNMATCHED, Proximity
 from retrieval.question import AnalysedQuestion
 from retrieval.text import fold
 
@@ -29,10 +30,12 @@ CANDIDATE_FEATURES = (
     "from_bm25",  # 1 when BM25 found it, 0 when only the embedding did
     "bm25_rank",  # 1 / (1 + its place in BM25's order); 0 when only the embedding found it
     "lead_cosine",  # the similarity of the sentence before it (what "He said..." refers to)
+    "compactness",  # its question terms over the fewest of its words that hold them all
+    "own_share",  # the question's specificity the sentence itself holds, not its lead-in
 )
 _SIGNALS: tuple[str, ...] = (
-    "top_logit",  # the ordering model's score of the first passage
-    "margin",  # how far ahead of the second passage it is
+    "top_logit",  # the evidence model's score of the first passage (ordering.py)
+    "margin",  # how far ahead of the second passage the ordering model puts it
     "coverage",
     "matched_share",
     "cosine",
@@ -89,6 +92,7 @@ class Candidate:
     from_bm25: bool
     bm25_rank: int = 0  # 1-based place in BM25's order; 0 when only the embedding found it
     lead_cosine: float = 0.0
+    wording: Proximity = UNMATCHED
 
 
 def candidate_matrix(
@@ -107,6 +111,8 @@ def candidate_matrix(
             1.0 if c.from_bm25 else 0.0,
             1.0 / (1.0 + c.bm25_rank) if c.bm25_rank else 0.0,
             c.lead_cosine,
+            c.wording.compactness,
+            c.wording.own_share,
         )
         for c in candidates
     ]
@@ -161,16 +167,18 @@ def question_vector(
     corpus: Corpus,
     question: AnalysedQuestion,
     top: Candidate,
+    evidence: float,
     logits: Sequence[float],
     cosine_max: float,
 ) -> FloatVector:
-    """QUESTION_FEATURES for a question whose ordered candidates score ``logits``."""
+    """QUESTION_FEATURES for a question whose ordered candidates score ``logits``, the first
+    with ``evidence``."""
     terms = len(question.terms)
     unknown = unknown_words(corpus, question)
     sentence = corpus.sentences[top.document]
     second = logits[1] if len(logits) > 1 else logits[0] - 4.0
     values = (
-        logits[0],
+        evidence,
         logits[0] - second,
         top.coverage,
         top.matched / max(terms, 1),

@@ -26,6 +26,7 @@ def test_the_shipped_models_match_the_signals_the_code_computes() -> None:
         kind = "semantic" if semantic else "bm25"
         ranker = load_bundled(f"ranker-{kind}.json")
         assert tuple(ranker["model"]["features"]) == CANDIDATE_FEATURES  # type: ignore[index]
+        assert tuple(ranker["evidence"]["features"]) == CANDIDATE_FEATURES  # type: ignore[index]
 
 
 def test_a_model_for_other_features_is_refused() -> None:

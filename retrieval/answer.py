@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +14,7 @@ from retrieval.linear import LinearModel
 from retrieval.matching import LOOP_POSTINGS, Weighting, best_matches
 from retrieval.ordering import bundled_evidence, bundled_ranker, order
 from retrieval.passages import Passage, build_passage
-from retrieval.proximity import proximity
+from retrieval.proximity import wording
 from retrieval.question import AnalysedQuestion, analyse_question, with_context
 from retrieval.signals import Candidate, FloatVector, question_vector
 from retrieval.summary import SUMMARY_SENTENCES, is_summary_request, summary_sentences
@@ -138,8 +138,8 @@ class Answerer:
             if inside is not None:
                 cosines = np.where(inside, cosines, -1.0)
             cosine_max = float(cosines.max())
-        specificity = {term: corpus.own.specificity(term) for term in analysed.terms}
-        candidates: list[Candidate] = []
+        found: list[tuple[int, float, float, int, int]] = []  # document, key, coverage,
+        # matched, BM25 rank (0: found by the embedding alone)
         if analysed.terms:
             matches = best_matches(
                 corpus.own,
@@ -150,23 +150,19 @@ class Answerer:
                 inside,
                 self.loop_postings,
             )
-            candidates = [
-                self._candidate(
-                    specificity, cosines, m.document, m.key, m.coverage, m.matched, rank
-                )
+            found = [
+                (m.document, m.key, m.coverage, m.matched, rank)
                 for rank, m in enumerate(matches, start=1)
             ]
         if cosines is not None and self.policy.semantic_candidates:
-            seen = {c.document for c in candidates}
+            seen = {document for document, *_ in found}
             reach = min(self.policy.semantic_candidates + len(seen), len(cosines))
             # The best few by cosine, without sorting every sentence (100k at a time).
             near = np.argpartition(-cosines, reach - 1)[:reach]
             best = near[np.lexsort((near, -cosines[near]))]
             extra = [int(d) for d in best if int(d) not in seen and cosines[d] > -1.0]
-            candidates.extend(
-                self._candidate(specificity, cosines, document)
-                for document in extra[: self.policy.semantic_candidates]
-            )
+            found.extend((d, 0.0, 0.0, 0, 0) for d in extra[: self.policy.semantic_candidates])
+        candidates = self._candidates(analysed, found, cosines)
         ordering = order(self.ranker, self.evidence, candidates, len(analysed.terms), cosine_max)
         ordered, logits = ordering.candidates, ordering.logits
         signals = (
@@ -184,30 +180,41 @@ class Answerer:
         for article in self.corpus.articles:
             self.corpus.countries(article.id)
 
-    def _candidate(
+    def _candidates(
         self,
-        specificity: Mapping[str, float],
+        analysed: AnalysedQuestion,
+        found: Sequence[tuple[int, float, float, int, int]],
         cosines: np.ndarray | None,
-        document: int,
-        key: float = 0.0,
-        coverage: float = 0.0,
-        matched: int = 0,
-        bm25_rank: int = 0,
-    ) -> Candidate:
-        """One sentence as the ordering model reads it (``bm25_rank`` 0: found by the
-        embedding alone); ``specificity`` holds the question's terms."""
-        corpus = self.corpus
-        return Candidate(
-            document,
-            key,
-            coverage,
-            matched,
-            float(cosines[document]) if cosines is not None else 0.0,
-            bm25_rank > 0,
-            bm25_rank,
-            self._lead_cosine(cosines, document),
-            proximity(specificity, corpus.term_places(document)),
-        )
+    ) -> list[Candidate]:
+        """The sentences found, as the ordering model reads them."""
+        own = self.corpus.own
+        weights: dict[int, float] = {}
+        total = 0.0
+        for term in analysed.terms:
+            specificity = own.specificity(term)
+            # A term no sentence holds still weighs in the total.
+            total += specificity
+            term_id = own.term_id(term)
+            if term_id is not None:
+                weights[term_id] = specificity
+        held = wording(own.tokens_of([f[0] for f in found]), weights, total)
+        return [
+            Candidate(
+                document,
+                key,
+                coverage,
+                matched,
+                float(cosines[document]) if cosines is not None else 0.0,
+                rank > 0,
+                rank,
+                self._lead_cosine(cosines, document),
+                compactness,
+                own_share,
+            )
+            for (document, key, coverage, matched, rank), compactness, own_share in zip(
+                found, held.compactness, held.own_share, strict=True
+            )
+        ]
 
     def _lead_cosine(self, cosines: np.ndarray | None, document: int) -> float:
         """The similarity of the sentence before ``document`` in its article (0 without)."""

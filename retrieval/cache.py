@@ -24,7 +24,7 @@ import numpy as np
 
 from retrieval.index import TermCounts
 
-FORMAT_VERSION = 2  # 2: each article's countries beside its topics
+FORMAT_VERSION = 3  # 2: each article's countries beside its topics; 3: the own field's tokens
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -92,6 +92,7 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
         "counts": own.counts,
         "lengths": own.lengths,
         "vocabulary": _strings(own.vocabulary),
+        "tokens": own.tokens if own.tokens is not None else np.zeros(0, dtype=np.int32),
         "proper_terms": _strings(sorted(analysis.proper_terms)),
         "words": _strings(words),
         "word_counts": np.array([analysis.frequencies[w] for w in words], dtype=np.int64),
@@ -113,6 +114,9 @@ def load(folder: Path, key: str) -> Analysis | None:
         with np.load(path, allow_pickle=False) as data:
             if int(data["format"][0]) != FORMAT_VERSION:
                 return None
+            tokens = data["tokens"]
+            if tokens.dtype != np.int32 or tokens.size != int(data["lengths"].sum()):
+                return None
             words = data["words"].tolist()
             counts = data["word_counts"].tolist()
             topics = json.loads(str(data["topics"]))
@@ -124,6 +128,7 @@ def load(folder: Path, key: str) -> Analysis | None:
                     data["counts"],
                     data["lengths"],
                     tuple(data["vocabulary"].tolist()),
+                    tokens,
                 ),
                 proper_terms=frozenset(data["proper_terms"].tolist()),
                 frequencies=Counter(dict(zip(words, counts, strict=True))),

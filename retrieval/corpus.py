@@ -18,7 +18,6 @@ from retrieval.article import Article, ParagraphKind, Sentence
 from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
 from retrieval.lead_in import lead_in_block
 from retrieval.names import NameCounter
-from retrieval.proximity import word_places
 from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, sentence_vectors
 from retrieval.synonyms import SynonymRule
 from retrieval.topics import article_topics
@@ -31,8 +30,8 @@ _SPANS_CACHE_SIZE = 20_000
 # "thier", "whats") stay below 4.0 in wordfreq's lists, real words such as "cash" are well above.
 _COMMON_AS_TYPED = 4.0
 _LEAD_IN_BLOCK = 8192
-# A small corpus finds every sentence's term spans and word places up front (tens of
-# microseconds and a few KB a sentence), so even a first answer spends nothing on them.
+# A small corpus finds every sentence's term spans up front (tens of microseconds and about
+# 2 KB a sentence), so even a first answer spends nothing on analysing its passages.
 _SPANS_PRELOADED_UP_TO = 2_000
 # Sentences between two progress reports while indexing.
 _PROGRESS_EVERY = 2_000
@@ -111,7 +110,6 @@ class Corpus:
         self._topic_index: tuple[tuple[str, ...], dict[str, list[int]]] | None = None
         self._topics_lock = threading.Lock()
         self._term_spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        self._term_places: dict[int, dict[str, list[int]]] = {}
         # Sentence embeddings, one row per sentence, when a semantic model is given.
         self.encoder = encoder
         self.vectors: FloatMatrix | None = None
@@ -124,7 +122,7 @@ class Corpus:
             self.vectors = sentence_vectors(encoder, texts, vectors_dir, report)
         if len(self.sentences) <= _SPANS_PRELOADED_UP_TO:
             for position in range(len(self.sentences)):
-                self.term_places(position)
+                self.term_spans(position)
 
     def _cached_analysis(
         self, rules: Sequence[SynonymRule], cache_dir: Path | None
@@ -225,17 +223,6 @@ class Corpus:
                 self._term_spans.clear()
             cached = self.analyzer.term_spans(self.sentences[position].text)
             self._term_spans[position] = cached
-        return cached
-
-    def term_places(self, position: int) -> dict[str, list[int]]:
-        """Each term of the sentence at ``position`` with the words (counted from 0) where it
-        was written, for the ordering model's proximity (cached like the spans)."""
-        cached = self._term_places.get(position)
-        if cached is None:
-            if len(self._term_places) >= _SPANS_CACHE_SIZE:
-                self._term_places.clear()
-            cached = word_places(self.term_spans(position))
-            self._term_places[position] = cached
         return cached
 
     def _lead_in_start(self, i: int) -> int:

@@ -15,12 +15,24 @@ from retrieval.errors import EmptyIndexError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+TokenArray = npt.NDArray[np.int32]
 
 # The smallest idf a term may have: rank-bm25 gives 0 to a term in exactly half the documents,
 # and a negative floor when the average idf itself is negative (articles of one or two sentences).
 _IDF_FLOOR = 1e-3
 _NO_DOCUMENTS: IntArray = np.zeros(0, dtype=np.int64)
 _NO_IMPACTS: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The tokens of some sentences, flat: each token's term id, which sentence (0, 1, ... in
+    the order asked) it belongs to, and its place in that sentence."""
+
+    ids: TokenArray
+    owner: IntArray
+    place: IntArray
+    sentences: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,9 @@ class TermCounts:
     counts: IntArray  # occurrences of the term in the document
     lengths: IntArray  # tokens per document
     vocabulary: tuple[str, ...]  # term of each term id
+    # The term id of every token, document after document, in the order they were added (the
+    # ordering model's proximity reads it); None for a field summed from others (the lead-in).
+    tokens: TokenArray | None = None
 
     @classmethod
     def from_documents(cls, documents: Iterable[Sequence[str]]) -> TermCounts:
@@ -74,7 +89,12 @@ class TermCountsBuilder:
         keys += np.frombuffer(self._flat, dtype=np.int32)
         keys, counts = np.unique(keys, return_counts=True)
         return TermCounts(
-            keys // width, keys % width, counts.astype(np.int64), lengths, tuple(self._ids)
+            keys // width,
+            keys % width,
+            counts.astype(np.int64),
+            lengths,
+            tuple(self._ids),
+            np.frombuffer(self._flat, dtype=np.int32),
         )
 
 
@@ -134,6 +154,10 @@ class BM25Index:
             idf_by_id[i] = value if value > 0 else fallback
         del raw_idf
         self._impacts: FloatArray = self._okapi_impacts(table, order, idf_by_id)
+        self._tokens = table.tokens
+        self._token_bounds: IntArray = np.concatenate(([0], np.cumsum(table.lengths))).astype(
+            np.int64
+        )
 
     def _okapi_impacts(
         self, table: TermCounts, order: IntArray, idf_by_id: FloatArray
@@ -153,6 +177,26 @@ class BM25Index:
         del norms
         impacts *= idf_by_id[table.terms[order]]
         return impacts
+
+    def term_id(self, term: str) -> int | None:
+        """The id ``tokens`` gives ``term`` (None when no document holds it)."""
+        return self._term_ids.get(term)
+
+    def tokens_of(self, documents: Sequence[int]) -> Tokens:
+        """The tokens of ``documents`` in their order, flat (none when the field was built
+        without them)."""
+        n = len(documents)
+        if self._tokens is None or not n:
+            none = np.zeros(0, dtype=np.int64)
+            return Tokens(np.zeros(0, dtype=np.int32), none, none, n)
+        chosen = np.asarray(documents, dtype=np.int64)
+        starts = self._token_bounds[chosen]
+        lengths = self._token_bounds[chosen + 1] - starts
+        owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        place = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(lengths) - lengths, lengths
+        )
+        return Tokens(self._tokens[starts[owner] + place], owner, place, n)
 
     def __contains__(self, term: object) -> bool:
         return term in self._term_ids

@@ -1,65 +1,63 @@
-"""How closely a sentence holds the question's wording: its terms close together, and in the
-sentence itself rather than only in its lead-in (signals of the ordering model)."""
+"""How closely each candidate sentence holds the question's wording: its terms close together,
+and in the sentence itself rather than only in its lead-in (signals of the ordering model).
+All candidates of a question are measured at once, in arrays."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-Spans = Mapping[str, Sequence[tuple[int, int]]]
-Places = Mapping[str, Sequence[int]]
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.index import Tokens
+
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
-class Proximity:
-    """Two shares between 0 and 1."""
+class Wording:
+    """Two shares between 0 and 1 for each sentence, in the order asked."""
 
-    # The question terms the sentence holds over the fewest words that hold them all (0 for
-    # fewer than two terms): the same words scattered across a long sentence say less.
-    compactness: float = 0.0
+    # The question terms a sentence holds over its tokens from the first of them to the last
+    # (0 for fewer than two terms): the same words scattered across a long sentence say less.
+    compactness: list[float]
     # How much of the question's specificity the sentence itself holds (not its lead-in).
-    own_share: float = 0.0
+    own_share: list[float]
 
 
-UNMATCHED = Proximity()
+def wording(tokens: Tokens, weights: Mapping[int, float], total: float) -> Wording:
+    """``weights``: the specificity of each question term a sentence can hold, by term id;
+    ``total``: the specificity of all the question's terms (held anywhere or not)."""
+    n = tokens.sentences
+    compactness = [0.0] * n
+    own_share = [0.0] * n
+    if not weights or tokens.ids.size == 0 or total <= 0:
+        return Wording(compactness, own_share)
+    # The arrays find the few tokens that are question terms; the loop reads only those.
+    wanted = np.fromiter(weights, dtype=np.int64, count=len(weights))
+    wanted.sort()
+    slot = np.searchsorted(wanted, tokens.ids)
+    np.minimum(slot, wanted.size - 1, out=slot)
+    hit = wanted[slot] == tokens.ids
+    ids = tokens.ids[hit].tolist()
+    owners = tokens.owner[hit].tolist()
+    places = tokens.place[hit].tolist()
 
+    def close(sentence: int, held: set[int], first: int, last: int) -> None:
+        own_share[sentence] = sum(weights[term] for term in held) / total
+        if len(held) >= 2:
+            compactness[sentence] = min(1.0, len(held) / (last - first + 1))
 
-def word_places(spans: Spans) -> dict[str, list[int]]:
-    """Each term of a sentence's spans with the places (in words) where it was written. Terms
-    of one word (its pieces, a synonym of it) share that word's place."""
-    starts = sorted({start for found in spans.values() for start, _ in found})
-    place = {start: i for i, start in enumerate(starts)}
-    return {term: sorted({place[s] for s, _ in found}) for term, found in spans.items()}
-
-
-def _fewest_words(positions: Places) -> int:
-    """The shortest run of words that holds every term of ``positions`` at least once."""
-    events = sorted((p, t) for t, places in positions.items() for p in places)
-    need = len(positions)
-    counts: dict[str, int] = {}
-    best = events[-1][0] - events[0][0] + 1
-    left = 0
-    for place, term in events:
-        counts[term] = counts.get(term, 0) + 1
-        while len(counts) == need:
-            best = min(best, place - events[left][0] + 1)
-            dropped = events[left][1]
-            counts[dropped] -= 1
-            if not counts[dropped]:
-                del counts[dropped]
-            left += 1
-    return best
-
-
-def proximity(weights: Mapping[str, float], places: Places) -> Proximity:
-    """The question's terms, each with its specificity in ``weights``, against a sentence's
-    word places (word_places)."""
-    positions = {term: places[term] for term in weights if term in places}
-    if not positions:
-        return UNMATCHED
-    compactness = 0.0
-    if len(positions) >= 2:
-        compactness = min(1.0, len(positions) / _fewest_words(positions))
-    total = sum(weights.values())
-    held = sum(weights[term] for term in positions)
-    return Proximity(compactness, held / total if total > 0 else 0.0)
+    # Tokens come sentence by sentence, each in its order.
+    current, held, first, last = -1, set[int](), 0, 0
+    for term, owner, place in zip(ids, owners, places, strict=True):
+        if owner != current:
+            if current >= 0:
+                close(current, held, first, last)
+            current, held, first = owner, set(), place
+        held.add(term)
+        last = place
+    if current >= 0:
+        close(current, held, first, last)
+    return Wording(compactness, own_share)

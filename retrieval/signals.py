@@ -14,7 +14,6 @@ import numpy.typing as npt
 
 from retrieval import lexicon
 from retrieval.corpus import Corpus
-from retrieval.proximity import UNMATCHED, Proximity
 from retrieval.question import AnalysedQuestion
 from retrieval.text import fold
 
@@ -30,7 +29,7 @@ CANDIDATE_FEATURES = (
     "from_bm25",  # 1 when BM25 found it, 0 when only the embedding did
     "bm25_rank",  # 1 / (1 + its place in BM25's order); 0 when only the embedding found it
     "lead_cosine",  # the similarity of the sentence before it (what "He said..." refers to)
-    "compactness",  # its question terms over the fewest of its words that hold them all
+    "compactness",  # its question terms over its tokens from the first of them to the last
     "own_share",  # the question's specificity the sentence itself holds, not its lead-in
 )
 _SIGNALS: tuple[str, ...] = (
@@ -92,7 +91,8 @@ class Candidate:
     from_bm25: bool
     bm25_rank: int = 0  # 1-based place in BM25's order; 0 when only the embedding found it
     lead_cosine: float = 0.0
-    wording: Proximity = UNMATCHED
+    compactness: float = 0.0  # see proximity.py
+    own_share: float = 0.0
 
 
 def candidate_matrix(
@@ -111,8 +111,8 @@ def candidate_matrix(
             1.0 if c.from_bm25 else 0.0,
             1.0 / (1.0 + c.bm25_rank) if c.bm25_rank else 0.0,
             c.lead_cosine,
-            c.wording.compactness,
-            c.wording.own_share,
+            c.compactness,
+            c.own_share,
         )
         for c in candidates
     ]

@@ -1,68 +1,77 @@
-"""How closely a sentence holds the question's wording, read from the analyzer's real spans."""
+"""How closely candidate sentences hold the question's wording, over a real index of real
+sentences analysed by the real analyzer."""
 
 from __future__ import annotations
 
-from retrieval import Analyzer
-from retrieval.proximity import UNMATCHED, proximity, word_places
+from retrieval import Analyzer, BM25Index
+from retrieval.index import TermCounts
+from retrieval.proximity import wording
 
 ANALYZER = Analyzer()
+SENTENCES = (
+    "The summit was held in Brussels.",
+    "The summit, which leaders had long argued over and twice put off, was finally held last "
+    "week far from Brussels.",
+    "Macron spoke in Paris.",
+    "The weather was fine.",
+    "The coalition met, and weeks later and after many talks the coalition troops arrived.",
+)
+INDEX = BM25Index(TermCounts.from_documents(ANALYZER.document_terms(s) for s in SENTENCES))
 
 
-def _even(question: str) -> dict[str, float]:
-    """The question's distinct terms, as the index reads them, each weighing 1."""
-    return {token.term: 1.0 for token in ANALYZER.query(question)}
+def _measure(
+    question: str, documents: list[int], heavy: str | None = None
+) -> tuple[list[float], list[float]]:
+    """Each term weighs 1 (``heavy``'s term 5); terms the index lacks count in the total only."""
+    weights: dict[int, float] = {}
+    total = 0.0
+    for token in ANALYZER.query(question):
+        weight = 5.0 if heavy is not None and token.term == heavy else 1.0
+        total += weight
+        term_id = INDEX.term_id(token.term)
+        if term_id is not None:
+            weights[term_id] = weight
+    held = wording(INDEX.tokens_of(documents), weights, total)
+    return held.compactness, held.own_share
 
 
-def _places(sentence: str) -> dict[str, list[int]]:
-    return word_places(ANALYZER.term_spans(sentence))
-
-
-def test_word_places_count_words_not_characters() -> None:
-    places = _places("The summit was held in Brussels, and the summit ended.")
-    # "the", "was", "in", "and" are no terms: places count the words that give terms.
-    assert places["summit"] == [0, 3]
-    assert places["held"] == [1]
-    assert places["end"] == [4]
+def test_the_index_keeps_each_sentences_tokens_in_order() -> None:
+    tokens = INDEX.tokens_of([2, 0])
+    first = [INDEX.term_id(t) for t in ANALYZER.document_terms(SENTENCES[2])]
+    second = [INDEX.term_id(t) for t in ANALYZER.document_terms(SENTENCES[0])]
+    assert tokens.ids.tolist() == first + second
+    assert tokens.owner.tolist() == [0] * len(first) + [1] * len(second)
+    assert tokens.place.tolist() == list(range(len(first))) + list(range(len(second)))
+    assert INDEX.term_id("nowhere") is None
 
 
 def test_terms_side_by_side_are_compact_and_scattered_ones_are_not() -> None:
-    weights = _even("when will the summit be held in brussels?")
-    together = proximity(weights, _places("The summit was held in Brussels."))
-    apart = proximity(
-        weights,
-        _places(
-            "The summit, which leaders had long argued over and twice put off, was finally "
-            "held last week far from Brussels."
-        ),
-    )
-    assert together.compactness == 1.0
-    assert 0.0 < apart.compactness < 0.5
+    compactness, share = _measure("when will the summit be held in brussels?", [0, 1])
+    assert compactness[0] == 1.0
+    assert 0.0 < compactness[1] < 0.5
     # Both sentences hold every term: the share of the question held is the same.
-    assert together.own_share == apart.own_share == 1.0
+    assert share == [1.0, 1.0]
 
 
 def test_the_share_held_is_weighted_by_specificity() -> None:
-    terms = list(_even("did macron visit brussels"))
-    places = _places("Macron spoke in Paris.")
-    assert len(terms) == 3
-    assert [t in places for t in terms] == [True, False, False]
-    weights = {term: (5.0 if term == terms[0] else 1.0) for term in terms}
-    held = proximity(weights, places)
-    # Only the heavy term (macron) is held: 5 of the 5 + 1 + 1 weight.
-    assert abs(held.own_share - 5.0 / 7.0) < 1e-9
+    # "visit" is no term of any sentence: it weighs in the total only.
+    compactness, share = _measure("did macron visit brussels", [2, 0], heavy="macron")
+    assert abs(share[0] - 5.0 / 7.0) < 1e-9
+    assert abs(share[1] - 1.0 / 7.0) < 1e-9
     # One term held: nothing to be close to.
-    assert held.compactness == 0.0
+    assert compactness == [0.0, 0.0]
 
 
-def test_a_sentence_without_any_question_term_is_unmatched() -> None:
-    weights = _even("who opposed the coalition?")
-    assert proximity(weights, _places("The weather was fine.")) == UNMATCHED
-    assert proximity(weights, {}) == UNMATCHED
-    assert proximity({}, _places("The coalition met.")) == UNMATCHED
+def test_a_sentence_without_any_question_term_holds_nothing() -> None:
+    assert _measure("who opposed the coalition?", [3]) == ([0.0], [0.0])
+    assert _measure("who opposed the coalition?", []) == ([], [])
+    assert _measure("hi", [4]) == ([0.0], [0.0])
 
 
-def test_a_term_written_twice_counts_its_nearest_place() -> None:
-    places = _places(
-        "The coalition met. Weeks later and after many talks, the coalition troops arrived."
-    )
-    assert proximity(_even("coalition troops"), places).compactness == 1.0
+def test_the_run_goes_from_the_first_term_held_to_the_last() -> None:
+    tokens = ANALYZER.document_terms(SENTENCES[4])
+    assert tokens == ["coalit", "met", "week", "later", "talk", "coalit", "troop", "arriv"]
+    # From the first "coalit" (0) to "troop" (6): two terms over seven tokens.
+    compactness, share = _measure("coalition troops", [4])
+    assert abs(compactness[0] - 2 / 7) < 1e-9
+    assert share == [1.0]

@@ -86,12 +86,7 @@ def squad_items(
         squad = SquadArticle(entry["title"], tuple(p["context"] for p in entry["paragraphs"]))
         article, starts = as_article(index, squad)
         corpus = Corpus([article], encoder=encoder)
-        answerer = Answerer(
-            corpus,
-            ranker=bm25_order_model(),
-            evidence=bm25_order_model(),
-            decider=neutral_decider(),
-        )
+        answerer = training_answerer(corpus)
         sentences = corpus.sentences
         for p, paragraph in enumerate(entry["paragraphs"]):
             for qa in paragraph["qas"]:
@@ -132,14 +127,29 @@ def file_items(path: Path, answerer: Answerer, split: str, weight: float) -> lis
     return items
 
 
+def _standardising(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each feature's mean and spread over the rows (a constant feature keeps a spread of 1)."""
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return x.mean(axis=0), scale
+
+
+def training_answerer(corpus: Corpus) -> Answerer:
+    """An answer path that keeps BM25's order and decides nothing: what the models learn from."""
+    return Answerer(
+        corpus,
+        ranker=bm25_order_model(),
+        evidence=bm25_order_model(),
+        decider=neutral_decider(),
+    )
+
+
 def fit_logistic(
     x: np.ndarray, y: np.ndarray, weights: np.ndarray, names: Sequence[str]
 ) -> LinearModel:
     """L2-regularised logistic regression by Newton's method (deterministic), on standardised
     features; the bias is not regularised."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
+    mean, scale = _standardising(x)
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     w = np.zeros(z.shape[1])
     penalty = np.full(z.shape[1], L2)
@@ -164,9 +174,7 @@ def fit_listwise(
     whether a candidate is right on its own; a score's level carries no meaning, so the
     bias is 0."""
     stacked = np.vstack([x for x, _, _ in groups])
-    mean = stacked.mean(axis=0)
-    scale = stacked.std(axis=0)
-    scale[scale < 1e-9] = 1.0
+    mean, scale = _standardising(stacked)
     zs = [(x - mean) / scale for x, _, _ in groups]
     targets = [y / y.sum() for _, y, _ in groups]
     weights = [w for _, _, w in groups]
@@ -341,12 +349,7 @@ def main() -> None:
     chosen = [i for i, e in enumerate(squad1_data) if e["title"] not in squad2_titles][:12]
     squad1 = squad_items(SQUAD1, lambda i: "train" if i in chosen else None, encoder, "squad1")
     bundled = load_corpus(ROOT / "seeds", encoder=encoder)
-    answerer = Answerer(
-        bundled,
-        ranker=bm25_order_model(),
-        evidence=bm25_order_model(),
-        decider=neutral_decider(),
-    )
+    answerer = training_answerer(bundled)
     ours_train = [
         *file_items(ROOT / "tests/data/blind-dev.jsonl", answerer, "train", ARTICLE_WEIGHT),
         *file_items(ROOT / "tests/data/questions-dev.jsonl", answerer, "train", ARTICLE_WEIGHT),

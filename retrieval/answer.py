@@ -138,8 +138,8 @@ class Answerer:
             if inside is not None:
                 cosines = np.where(inside, cosines, -1.0)
             cosine_max = float(cosines.max())
-        found: list[tuple[int, float, float, int, int]] = []  # document, key, coverage,
-        # matched, BM25 rank (0: found by the embedding alone)
+        # Each sentence found: document, key, coverage, matched, BM25 rank (0: the embedding's).
+        found: list[tuple[int, float, float, int, int]] = []
         if analysed.terms:
             matches = best_matches(
                 corpus.own,

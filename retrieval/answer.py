@@ -133,7 +133,8 @@ class Answerer:
         inside = self._in_articles(articles) if articles else None
         cosines: np.ndarray | None = None
         cosine_max = 0.0
-        if corpus.vectors is not None and corpus.encoder is not None and analysed.terms:
+        by_meaning = bool(analysed.terms) or analysed.asked_in_function_words
+        if corpus.vectors is not None and corpus.encoder is not None and by_meaning:
             cosines = corpus.vectors @ corpus.encoder.encode(analysed.words)
             if inside is not None:
                 cosines = np.where(inside, cosines, -1.0)
@@ -244,7 +245,7 @@ class Answerer:
         analysed = traced.analysed
         terms, corrections = analysed.terms, analysed.corrections
         context = tuple(context) if analysed.from_context else ()
-        if not terms:
+        if not terms and traced.signals is None:
             return Answer(
                 question, (), self._topics(terms), corrections, 0.0, has_content_words=False
             )
@@ -253,6 +254,11 @@ class Answerer:
         best = max(c.coverage for c in traced.ordered[:3])
         confidence = self.decider.confidence(traced.signals)
         verdict = self.decider.verdict(confidence)
+        if not terms:
+            # Found by the embedding alone ("who is against it?"): no word of the question can
+            # be checked in a passage, so it is never confident, nor refused by a model that
+            # read only questions with content words.
+            verdict = Verdict.NOT_SURE
         if verdict is Verdict.NOT_FOUND and self.policy.refuse:
             return Answer(
                 question,
@@ -274,6 +280,7 @@ class Answerer:
             rest=tuple(passages[top_k:]),
             confidence=confidence,
             verdict=verdict if verdict is not Verdict.NOT_FOUND else Verdict.NOT_SURE,
+            has_content_words=bool(terms),
             context=context,
         )
 

@@ -13,6 +13,12 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 CONTEXT_WEIGHT = 0.5
 # Longer questions are cut before analysis: a wall of pasted text is not a question.
 MAX_QUESTION_CHARS = 1000
+_OPENERS = frozenset(
+    "who whom whose what which when where why how is are was were do does did can could will "
+    "would should has have".split()
+)
+# "how are you?", "what can u do?": asked of the bot, not of the article.
+_TO_THE_BOT = frozenset("you your yours yourself u ya".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,20 @@ class AnalysedQuestion:
         """The question's words alone, as the sentence-embedding model reads them: markup and
         symbols that carry no word do not move the answer."""
         return " ".join(_WORD.findall(f"{self.text} {self.context_text}"))
+
+    @property
+    def asked_in_function_words(self) -> bool:
+        """A question of function words alone ("who is against it?"): no term for the index,
+        but at least two words written as a question (ending in "?" or opening with a question
+        word), which a sentence embedding can still read. "hi" and "thanks" are not, nor
+        "how are you?", which asks the bot."""
+        words = _WORD.findall(self.text)
+        if self.terms or len(words) < 2:
+            return False
+        if any(re.split(r"['’]", w.casefold())[0] in _TO_THE_BOT for w in words):
+            return False
+        opener = re.split(r"['’]", words[0].casefold())[0]
+        return self.text.rstrip().endswith("?") or opener in _OPENERS
 
     def query_terms(self, corpus: Corpus, name_boost: float) -> QueryTerms:
         """The terms with their weight as evidence (how specific each is) and score boost."""

@@ -281,3 +281,23 @@ async def test_the_three_answers_reach_discord_as_the_core_decided(server: Serve
         else:
             assert not embed.fields
             assert "doesn't answer" in description
+
+
+async def test_a_question_of_function_words_reaches_discord_under_the_caveat(
+    server: Server,
+) -> None:
+    """"who is against it?" has no word for the index: the embedding's closest passages are
+    shown as not sure, while "thanks so much" still gets the examples."""
+    from bot import wording
+    from bot.discord import render
+
+    result = await server.alice.slash(server.channel, "ask", question="who is against it?")
+    assert result.response is not None
+    embed = result.response.embeds[0]
+    assert wording.NOT_SURE in (embed.description or "")
+    assert embed.colour == render.UNSURE_COLOUR
+    assert embed.fields
+    thanks = await server.alice.slash(server.channel, "ask", question="thanks so much")
+    assert thanks.response is not None
+    assert "Ask me something about the article" in (thanks.response.embeds[0].description or "")
+    all_requests_ping_nobody(server.env)

@@ -18,7 +18,8 @@ from tests.conftest import DATA
         # Floors set below the measured values (docs/quality.md): a guard, not a target.
         # 0.591 since function-word questions are shown as "not sure" ("what time is it").
         ("questions-dev.jsonl", 0.82, 0.94, 0.03, 0.55),
-        ("questions-test.jsonl", 0.87, 0.93, 0.03, 0.70),
+        # 0.667 since the ordering model learns from no SQuAD 2.0 dev article (more "not sure").
+        ("questions-test.jsonl", 0.87, 0.93, 0.03, 0.62),
         ("blind-dev.jsonl", 0.77, 0.85, 0.07, 0.10),
         ("blind-test.jsonl", 0.77, 0.90, 0.03, 0.25),
     ],
@@ -46,10 +47,12 @@ def test_hit_rates_on_our_question_files_stay_above_their_floors(
 @pytest.mark.parametrize(
     ("name", "answered_right", "confident_unanswerable", "ece"),
     [
-        # Floors and ceilings below and above the measured values (docs/quality.md).
-        # 0.167 since "yo who's against all this?" is answered (right, at 0.05) not refused.
-        ("blind-dev.jsonl", 0.58, 0.33, 0.18),
-        ("blind-test.jsonl", 0.60, 0.33, 0.21),  # 0.195 since the common-word rule
+        # Floors and ceilings below and above the measured values (docs/quality.md). Since the
+        # ordering model learns from no SQuAD 2.0 dev article, confident_at is 0.408 (was
+        # 0.485): right 0.645 -> 0.742 and 0.677 -> 0.774, confident unanswerable 0.235 ->
+        # 0.353 and 0.324 -> 0.353 (blind-dev, blind-test).
+        ("blind-dev.jsonl", 0.68, 0.38, 0.18),
+        ("blind-test.jsonl", 0.70, 0.38, 0.21),
         ("questions-test.jsonl", 0.74, 0.07, 0.18),
     ],
 )

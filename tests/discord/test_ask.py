@@ -286,7 +286,7 @@ async def test_the_three_answers_reach_discord_as_the_core_decided(server: Serve
 async def test_a_question_of_function_words_reaches_discord_under_the_caveat(
     server: Server,
 ) -> None:
-    """"who is against it?" has no word for the index: the embedding's closest passages are
+    """ "who is against it?" has no word for the index: the embedding's closest passages are
     shown as not sure, while "thanks so much" still gets the examples."""
     from bot import wording
     from bot.discord import render

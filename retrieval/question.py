@@ -46,13 +46,11 @@ class AnalysedQuestion:
         but at least two words written as a question (ending in "?" or opening with a question
         word), which a sentence embedding can still read. "hi" and "thanks" are not, nor
         "how are you?", which asks the bot."""
-        words = _WORD.findall(self.text)
-        if self.terms or len(words) < 2:
+        # "who's" reads as "who", "you're" as "you".
+        words = [re.split(r"['’]", w.casefold())[0] for w in _WORD.findall(self.text)]
+        if self.terms or len(words) < 2 or not _TO_THE_BOT.isdisjoint(words):
             return False
-        if any(re.split(r"['’]", w.casefold())[0] in _TO_THE_BOT for w in words):
-            return False
-        opener = re.split(r"['’]", words[0].casefold())[0]
-        return self.text.rstrip().endswith("?") or opener in _OPENERS
+        return self.text.rstrip().endswith("?") or words[0] in _OPENERS
 
     def query_terms(self, corpus: Corpus, name_boost: float) -> QueryTerms:
         """The terms with their weight as evidence (how specific each is) and score boost."""

@@ -18,6 +18,12 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+# Close codes after which Discord refuses every later IDENTIFY or RESUME of the same bot the
+# same way (a bad token stays bad). The emulator must keep refusing too: aiohttp's server drops
+# TCP right after its close frame, and the bot's reply to that frame can then fail, which makes
+# aiohttp report 1006 and discord.py reconnect, so the bot may legitimately come back once.
+REFUSED_FOR_GOOD = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
+
 GUILD_ID = 1_000_000_000_000_001
 CHANNEL_ID = 1_000_000_000_000_002
 APPLICATION_ID = 1_000_000_000_000_003
@@ -104,6 +110,7 @@ class Emulator:
         self._sequence = 0
         self._session_id = ""
         self._invalid_sessions: set[str] = set()
+        self._refusing: int | None = None
         self._answers: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -173,7 +180,16 @@ class Emulator:
                 await self._resume(payload["d"])
         return socket
 
+    async def _refuse(self) -> bool:
+        """Close with the code of an earlier fatal drop, if there was one."""
+        if self._refusing is None or self._socket is None:
+            return False
+        await self._socket.close(code=self._refusing)
+        return True
+
     async def _identify(self, data: dict[str, Any]) -> None:
+        if await self._refuse():
+            return
         self.identifies += 1
         self.shard = data.get("shard")  # [id, count] from a sharded bot, echoed in READY
         self._session_id = snowflake()
@@ -195,6 +211,8 @@ class Emulator:
         self.identified.set()
 
     async def _resume(self, data: dict[str, Any]) -> None:
+        if await self._refuse():
+            return
         if data.get("session_id") in self._invalid_sessions or data.get("session_id") != (
             self._session_id
         ):
@@ -243,6 +261,8 @@ class Emulator:
         socket = self._socket
         assert socket is not None
         self.identified.clear()
+        if code in REFUSED_FOR_GOOD:
+            self._refusing = code
         if code == 4009:
             self._invalid_sessions.add(self._session_id)
         if code == 1006:

@@ -14,7 +14,7 @@ from typing import TextIO
 import discord
 import yarl
 
-from bot.discord import gateway_turns
+from bot.discord import gateway_close, gateway_turns
 from bot.discord.client import ArticleBotBase, create_bot
 from bot.discord.loop_watch import LoopLagMonitor
 from bot.discord.metrics import serve_metrics
@@ -101,6 +101,7 @@ async def run_bot(settings: Settings, answerer: Answerer, *, watch: bool = False
     """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
     use_api(settings)
     gateway_turns.install()
+    gateway_close.install()
     # The first question loads what the answer path loads lazily (word frequencies, country
     # names, the model's first run): done here, before any user waits on the event loop.
     answerer.warm_up()
@@ -147,6 +148,7 @@ async def sync_commands(settings: Settings, answerer: Answerer, guild_id: int | 
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
     use_api(settings)
     gateway_turns.install()
+    gateway_close.install()
     # The first question loads what the answer path loads lazily (word frequencies, country
     # names, the model's first run): done here, before any user waits on the event loop.
     answerer.warm_up()

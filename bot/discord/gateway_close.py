@@ -17,8 +17,8 @@ class GatewaySocket(gateway.DiscordClientWebSocketResponse):
     """discord.py's gateway socket, whose close code stays the one the gateway sent."""
 
     async def close(self, *, code: int = 4000, message: bytes = b"") -> bool:
-        # Set only when the gateway's close frame was read first (aiohttp's receive() stores it
-        # and then calls close() to reply); None when the bot itself starts the close.
+        # Already set when receive() read the gateway's close frame (or a protocol error) and
+        # calls close() to reply; None when the bot starts the close itself.
         received = self._close_code
         closed = await super().close(code=code, message=message)
         if received is not None and self._close_code == WSCloseCode.ABNORMAL_CLOSURE:

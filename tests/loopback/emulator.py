@@ -19,9 +19,8 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 
 # Close codes after which Discord refuses every later IDENTIFY or RESUME of the same bot the
-# same way (a bad token stays bad). The emulator must keep refusing too: aiohttp's server drops
-# TCP right after its close frame, and the bot's reply to that frame can then fail, which makes
-# aiohttp report 1006 and discord.py reconnect, so the bot may legitimately come back once.
+# same way (a bad token stays bad): a bot that comes back after one is refused again, as it
+# would be by Discord, instead of being let in by an emulator that forgot.
 REFUSED_FOR_GOOD = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
 
 GUILD_ID = 1_000_000_000_000_001

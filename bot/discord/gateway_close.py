@@ -18,10 +18,12 @@ class GatewaySocket(gateway.DiscordClientWebSocketResponse):
 
     async def close(self, *, code: int = 4000, message: bytes = b"") -> bool:
         # Already set when receive() read the gateway's close frame (or a protocol error) and
-        # calls close() to reply; None when the bot starts the close itself.
-        received = self._close_code
+        # calls close() to reply; None when the bot starts the close itself. Read with getattr:
+        # the attribute is aiohttp's own, and if a release renames it this class must only stop
+        # helping (tests/discord/test_gateway_close.py then fails), never break closing.
+        received = getattr(self, "_close_code", None)
         closed = await super().close(code=code, message=message)
-        if received is not None and self._close_code == WSCloseCode.ABNORMAL_CLOSURE:
+        if received is not None and self.close_code == WSCloseCode.ABNORMAL_CLOSURE:
             self._close_code = received
         return closed
 

@@ -63,6 +63,14 @@ def use_api(settings: Settings) -> None:
         log.warning("using the gateway at %s", settings.discord_gateway_url)
 
 
+def prepare_discord_py(settings: Settings) -> None:
+    """Everything set on discord.py before it connects: where it connects to, gateway events
+    spread over turns of the loop, and the gateway's own close codes kept."""
+    use_api(settings)
+    gateway_turns.install()
+    gateway_close.install()
+
+
 # discord.py's names for the tasks that answer users: commands, events, buttons.
 _ANSWERING_TASKS = ("CommandTree-invoker", "discord.py: on_", "discord-ui-view-dispatch")
 # Answers in flight may finish for this long after SIGTERM; the whole stop stays under 5 s.
@@ -99,9 +107,7 @@ async def gateway_from_api(bot: ArticleBotBase, settings: Settings) -> None:
 
 async def run_bot(settings: Settings, answerer: Answerer, *, watch: bool = False) -> None:
     """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
-    use_api(settings)
-    gateway_turns.install()
-    gateway_close.install()
+    prepare_discord_py(settings)
     # The first question loads what the answer path loads lazily (word frequencies, country
     # names, the model's first run): done here, before any user waits on the event loop.
     answerer.warm_up()
@@ -146,9 +152,7 @@ async def run_bot(settings: Settings, answerer: Answerer, *, watch: bool = False
 
 async def sync_commands(settings: Settings, answerer: Answerer, guild_id: int | None) -> int:
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
-    use_api(settings)
-    gateway_turns.install()
-    gateway_close.install()
+    prepare_discord_py(settings)
     # The first question loads what the answer path loads lazily (word frequencies, country
     # names, the model's first run): done here, before any user waits on the event loop.
     answerer.warm_up()

@@ -9,6 +9,7 @@ import aiohttp
 import discord
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.discord import gateway_close
 from bot.discord.gateway_close import GatewaySocket
@@ -32,14 +33,10 @@ async def abrupt_gateway() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/gateway", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    assert site._server is not None
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"ws://127.0.0.1:{port}/gateway"
-    await runner.cleanup()
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    yield str(server.make_url("/gateway").with_scheme("ws"))
+    await server.close()
 
 
 async def test_the_close_code_read_is_kept_when_the_reply_cannot_be_sent(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Never, TextIO
+from typing import TYPE_CHECKING, Never, TextIO
 
 from retrieval.corpus import Progress
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 # Shorter stages print nothing: the bundled article loads in a fraction of a second.
 QUIET_FOR_SECONDS = 1.0
@@ -14,9 +17,8 @@ UNITS = {"reading": "files", "indexing": "sentences", "encoding": "sentences"}
 
 def progress_reporter(stream: TextIO) -> Progress:
     """A callback for load_corpus(progress=...) writing to ``stream`` (standard error): a bar
-    per stage that runs past a second on a terminal, else one line when each such stage ends."""
-    from tqdm import tqdm
-
+    per stage that runs past a second on a terminal, else one line when each such stage ends.
+    tqdm is imported only when a bar is first drawn: most starts draw none."""
     started: dict[str, float] = {}
     bars: dict[str, tqdm[Never]] = {}
     interactive = stream.isatty()
@@ -27,6 +29,8 @@ def progress_reporter(stream: TextIO) -> Progress:
         unit = UNITS.get(stage, "items")
         bar = bars.get(stage)
         if bar is None and interactive and now - start >= QUIET_FOR_SECONDS and done < total:
+            from tqdm import tqdm
+
             bar = bars[stage] = tqdm(
                 total=total, desc=stage, unit=f" {unit}", file=stream, leave=True
             )

@@ -66,10 +66,10 @@ def _flatten(paragraph: str) -> str:
     return paragraph.replace("\n", " ")
 
 
-def as_article(index: int, article: SquadArticle) -> tuple[Article, list[int]]:
-    """Our Article for a SQuAD article, and where each paragraph starts in the article text."""
-    headline = article.title.replace("_", " ")
-    text = headline + "\n"
+def as_article(index: int, article: SquadArticle, titled: bool = True) -> tuple[Article, list[int]]:
+    """Our Article for a SQuAD article, and where each paragraph starts in the article text:
+    its title on the first line, or (``titled`` false) the paragraphs alone, one a line."""
+    text = article.title.replace("_", " ") + "\n" if titled else ""
     starts: list[int] = []
     for paragraph in article.paragraphs:
         starts.append(len(text))

@@ -1,9 +1,11 @@
 """SQuAD 2.0 per article: our three answers next to plain rank-bm25 with a score threshold.
 
 Usage: python benchmarks/squad2.py [--squad2 PATH] [--split heldout|train|all] [--no-semantic]
+                                   [--no-title]
 
 Each article is indexed alone with no synonyms (as a new article dropped into an empty seeds
-folder). For answerable questions: P@1 (the first passage holds an answer's answer_start,
+folder; with --no-title its file holds the paragraphs alone, one a line, with no title line
+before them). For answerable questions: P@1 (the first passage holds an answer's answer_start,
 whether or not the bot was sure), refused, not sure. For unanswerable ones: refused, not sure,
 answered confidently. The baseline is rank-bm25's BM25Okapi over regex sentences and \\w+
 tokens, refusing when its best score is under a threshold chosen on the train articles to
@@ -69,9 +71,9 @@ HEADER = (
 )
 
 
-def ours(entry: dict, index: int, tally: Tally, semantic: bool) -> None:
+def ours(entry: dict, index: int, tally: Tally, semantic: bool, titled: bool = True) -> None:
     squad = SquadArticle(entry["title"], tuple(p["context"] for p in entry["paragraphs"]))
-    article, starts = as_article(index, squad)
+    article, starts = as_article(index, squad, titled)
     encoder = default_encoder() if semantic else None
     answerer = Answerer(Corpus([article], encoder=encoder))
     for p, paragraph in enumerate(entry["paragraphs"]):
@@ -130,6 +132,7 @@ def main() -> None:
     parser.add_argument("--squad2", type=Path, default=DEFAULT)
     parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
     parser.add_argument("--no-semantic", action="store_true")
+    parser.add_argument("--no-title", action="store_true", help="no title line in the files")
     args = parser.parse_args()
     data = json.loads(args.squad2.read_text(encoding="utf-8"))["data"]
     train_scores = Tally()
@@ -144,7 +147,7 @@ def main() -> None:
         if wanted is not None and i % 2 != wanted:
             continue
         mine, base = Tally(), Tally()
-        ours(entry, i, mine, not args.no_semantic)
+        ours(entry, i, mine, not args.no_semantic, not args.no_title)
         baseline(entry, base, threshold)
         print(mine.row(f"ours {entry['title'][:19]}"))
         print(base.row(f"bm25 {entry['title'][:19]}"))

@@ -16,6 +16,8 @@ from retrieval.text import Span, split_sentences
 FRONT_MATTER_FENCE = "---"
 MAX_ARTICLE_BYTES = 5_000_000
 _SUBHEADLINE_MAX_CHARS = 120
+_HEADLINE_MAX_CHARS = 200
+_ENDS_A_SENTENCE = re.compile(r"""[.!?]["'”’)\]]*$""")
 _CREDIT = re.compile(
     r"(?:\b(?:Photo|Photograph|Image|Picture|Video)s?\s*(?:by|=|:|courtesy of)\s*[^\n.]*"
     r"|\(\s*(?:Photo|Image)[^)]*\))\s*$",
@@ -104,8 +106,8 @@ class Article:
 
     @property
     def title(self) -> str:
-        """The admin's title, or the headline."""
-        return self.meta.title or self.headline
+        """The admin's title, or the headline, or (text with neither) the file's name in words."""
+        return self.meta.title or self.headline or title_from_file_name(self.path)
 
     @property
     def source(self) -> str | None:
@@ -118,6 +120,12 @@ class Article:
     def sentences(self) -> tuple[Sentence, ...]:
         """Every quotable sentence in reading order."""
         return tuple(s for p in self.paragraphs for s in p.sentences)
+
+
+def title_from_file_name(path: Path) -> str:
+    """A title for an article with no headline: "coalition-of-will.txt" reads "coalition of
+    will" (its first sentence would make every citation a paragraph long)."""
+    return " ".join(re.split(r"[\s_-]+", path.stem)).strip() or article_id_for(path)
 
 
 def article_id_for(path: Path) -> str:
@@ -205,6 +213,19 @@ def _is_subheadline(chunk: str) -> bool:
     return len(chunk) <= _SUBHEADLINE_MAX_CHARS and not re.search(r"""[.!?:;,]["'”’)]*$""", chunk)
 
 
+def reads_as_headline(chunk: str) -> bool:
+    """Whether an article's first block can be its headline: one short line, not prose. Text
+    pasted without a title (as encyclopedia extracts and many archives are) opens with its
+    first paragraph, whose sentences must stay quotable: a block over 200 characters, or one
+    that ends like a sentence after more than 120 characters or more than one sentence, is a
+    paragraph. "Is Europe ready? Leaders meet in Paris" stays a headline."""
+    if len(chunk) > _HEADLINE_MAX_CHARS:
+        return False
+    if not _ENDS_A_SENTENCE.search(chunk):
+        return True
+    return len(chunk) <= _SUBHEADLINE_MAX_CHARS and len(split_sentences(chunk)) < 2
+
+
 class BlockRole(StrEnum):
     """What a block of an article's text is, before paragraphs are numbered."""
 
@@ -227,13 +248,14 @@ class Block:
 
 
 def _plain_text_blocks(text: str) -> list[Block]:
-    """Roles for a plain-text article: headline first, short unpunctuated lines after it are
-    sub-headlines, a copyright line last is the footer, everything else a paragraph."""
+    """Roles for a plain-text article: the headline first (when the first block reads as one),
+    short unpunctuated lines after it are sub-headlines, a copyright line last is the footer,
+    everything else a paragraph."""
     spans = _blocks(text)
     roles = [BlockRole.PARAGRAPH] * len(spans)
     if len(spans) > 1 and FOOTER.search(text[spans[-1].start : spans[-1].end]):
         roles[-1] = BlockRole.FOOTER
-    if spans:
+    if spans and reads_as_headline(text[spans[0].start : spans[0].end]):
         roles[0] = BlockRole.HEADLINE
     body = [i for i, role in enumerate(roles) if role is BlockRole.PARAGRAPH]
     # The last body block always stays a paragraph: an article needs one to quote.
@@ -299,7 +321,7 @@ def build_article(path: Path, meta: ArticleMeta, text: str, blocks: Sequence[Blo
         path=path,
         meta=meta,
         text=text,
-        headline=headline or meta.title or paragraphs[0].sentences[0].text,
+        headline=headline,
         subheadlines=subheadlines,
         paragraphs=tuple(paragraphs),
         footer=footers[-1] if footers else None,

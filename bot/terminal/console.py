@@ -155,7 +155,9 @@ def render_inspection(corpus: Corpus) -> str:
         ):
             if value:
                 lines.append(f"   {label}: {value}")
-        lines.append(f"   headline: {article.headline}")
+        lines.append(
+            f"   headline: {article.headline or '(none: the text opens with a paragraph)'}"
+        )
         for sub in article.subheadlines:
             lines.append(f"   sub-headline: {sub}")
         if article.footer:

@@ -15,6 +15,7 @@ from retrieval.article import (
     BlockRole,
     build_article,
     decode_text,
+    reads_as_headline,
     split_front_matter,
 )
 from retrieval.formats.document import PAGE_MARKER
@@ -85,7 +86,7 @@ def render_markdown(body: str, has_title: bool = False) -> tuple[str, list[Block
         lines.append(text)
         roles.append(role)
         pages.append(page)
-    if roles and BlockRole.HEADLINE not in roles and not has_title:
+    if roles and BlockRole.HEADLINE not in roles and not has_title and reads_as_headline(lines[0]):
         roles[0] = BlockRole.HEADLINE
         # Headings before the first paragraph are sub-headlines, whoever the headline is.
     paragraphs = [i for i, role in enumerate(roles) if role is BlockRole.PARAGRAPH]

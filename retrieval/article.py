@@ -125,7 +125,7 @@ class Article:
 def title_from_file_name(path: Path) -> str:
     """A title for an article with no headline: "coalition-of-will.txt" reads "coalition of
     will" (its first sentence would make every citation a paragraph long)."""
-    return " ".join(re.split(r"[\s_-]+", path.stem)).strip() or article_id_for(path)
+    return re.sub(r"[\s_-]+", " ", path.stem).strip() or article_id_for(path)
 
 
 def article_id_for(path: Path) -> str:

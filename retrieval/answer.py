@@ -14,6 +14,7 @@ from retrieval.linear import LinearModel
 from retrieval.matching import LOOP_POSTINGS, Weighting, best_matches
 from retrieval.ordering import bundled_evidence, bundled_ranker, order
 from retrieval.passages import Passage, build_passage
+from retrieval.pieces import FloatMatrix, closest_matches
 from retrieval.proximity import wording
 from retrieval.question import AnalysedQuestion, analyse_question, with_context
 from retrieval.signals import Candidate, FloatVector, question_vector
@@ -132,10 +133,12 @@ class Answerer:
             analysed = with_context(corpus, analysed, " ".join(context))
         inside = self._in_articles(articles) if articles else None
         cosines: np.ndarray | None = None
+        question_pieces: FloatMatrix | None = None
         cosine_max = 0.0
         by_meaning = bool(analysed.terms) or analysed.asked_in_function_words
         if corpus.vectors is not None and corpus.encoder is not None and by_meaning:
-            cosines = corpus.vectors @ corpus.encoder.encode(analysed.words)
+            vector, question_pieces = corpus.encoder.encode_question(analysed.words)
+            cosines = corpus.vectors @ vector
             if inside is not None:
                 cosines = np.where(inside, cosines, -1.0)
             cosine_max = float(cosines.max())
@@ -163,7 +166,7 @@ class Answerer:
             best = near[np.lexsort((near, -cosines[near]))]
             extra = [int(d) for d in best if int(d) not in seen and cosines[d] > -1.0]
             found.extend((d, 0.0, 0.0, 0, 0) for d in extra[: self.policy.semantic_candidates])
-        candidates = self._candidates(analysed, found, cosines)
+        candidates = self._candidates(analysed, found, cosines, question_pieces)
         ordering = order(self.ranker, self.evidence, candidates, len(analysed.terms), cosine_max)
         ordered, logits = ordering.candidates, ordering.logits
         signals = (
@@ -186,6 +189,7 @@ class Answerer:
         analysed: AnalysedQuestion,
         found: Sequence[tuple[int, float, float, int, int]],
         cosines: np.ndarray | None,
+        question_pieces: FloatMatrix | None = None,
     ) -> list[Candidate]:
         """The sentences found, as the ordering model reads them."""
         own = self.corpus.own
@@ -198,7 +202,13 @@ class Answerer:
             term_id = own.term_id(term)
             if term_id is not None:
                 weights[term_id] = specificity
-        held = wording(own.tokens_of([f[0] for f in found]), weights, total)
+        documents = [f[0] for f in found]
+        held = wording(own.tokens_of(documents), weights, total)
+        library = self.corpus.pieces
+        if question_pieces is not None and library is not None:
+            piece_means, piece_least = closest_matches(question_pieces, library, documents)
+        else:
+            piece_means = piece_least = [0.0] * len(found)
         return [
             Candidate(
                 document,
@@ -211,9 +221,17 @@ class Answerer:
                 self._lead_cosine(cosines, document),
                 compactness,
                 own_share,
+                piece_mean,
+                piece_min,
             )
-            for (document, key, coverage, matched, rank), compactness, own_share in zip(
-                found, held.compactness, held.own_share, strict=True
+            for (
+                document,
+                key,
+                coverage,
+                matched,
+                rank,
+            ), compactness, own_share, piece_mean, piece_min in zip(
+                found, held.compactness, held.own_share, piece_means, piece_least, strict=True
             )
         ]
 

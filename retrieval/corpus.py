@@ -18,7 +18,8 @@ from retrieval.article import Article, ParagraphKind, Sentence
 from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
 from retrieval.lead_in import lead_in_block
 from retrieval.names import NameCounter
-from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, sentence_vectors
+from retrieval.pieces import PieceMatrix
+from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, sentence_encodings
 from retrieval.synonyms import SynonymRule
 from retrieval.topics import article_topics
 from retrieval.typos import Speller
@@ -113,13 +114,15 @@ class Corpus:
         # Sentence embeddings, one row per sentence, when a semantic model is given.
         self.encoder = encoder
         self.vectors: FloatMatrix | None = None
+        self.pieces: PieceMatrix | None = None
         if encoder is not None:
             texts = [s.text for s in self.sentences]
             report = (lambda done, total: progress("encoding", done, total)) if progress else None
             # Vectors cost far more than the analysis (minutes at 100k sentences): kept in the
             # user's cache folder even when no analysis cache is asked for.
             vectors_dir = cache_dir if cache_dir is not None else default_cache_dir() / "vectors"
-            self.vectors = sentence_vectors(encoder, texts, vectors_dir, report)
+            encodings = sentence_encodings(encoder, texts, vectors_dir, report)
+            self.vectors, self.pieces = encodings.vectors, encodings.pieces
         if len(self.sentences) <= _SPANS_PRELOADED_UP_TO:
             for position in range(len(self.sentences)):
                 self.term_spans(position)

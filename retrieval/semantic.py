@@ -14,8 +14,10 @@ import hashlib
 import importlib.util
 import os
 import threading
+import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import numpy.typing as npt
 
 from retrieval.cache import write_atomically
 from retrieval.errors import RetrievalError
+from retrieval.pieces import Int8Matrix, PieceMatrix, Projection, is_content_word, projection_key
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -116,10 +119,36 @@ def verified_once(path: Path, expected: str, cache_dir: Path | None) -> Path:
     return path
 
 
-class Encoder:
-    """Texts to L2-normalised 384-dimension vectors (cosine similarity is a dot product)."""
+def content_positions(encoding: Any, text: str) -> list[int]:
+    """The token positions of an encoding that belong to content words (``is_content_word``):
+    a word's pieces are joined back by their character offsets."""
+    spans: dict[int, list[int]] = {}
+    for position, word in enumerate(encoding.word_ids):
+        if word is not None:
+            spans.setdefault(word, []).append(position)
+    offsets = encoding.offsets
+    kept: list[int] = []
+    for positions in spans.values():
+        if is_content_word(text[offsets[positions[0]][0] : offsets[positions[-1]][1]]):
+            kept.extend(positions)
+    return kept
 
-    def __init__(self, model: Path, tokenizer: Path, workers: int = 2) -> None:
+
+@dataclass(frozen=True)
+class Encodings:
+    """A library's sentence vectors, one row a sentence, and its sentences' content pieces."""
+
+    vectors: FloatMatrix
+    pieces: PieceMatrix
+
+
+class Encoder:
+    """Texts to L2-normalised 384-dimension vectors (cosine similarity is a dot product), and
+    their content words' piece vectors (retrieval/pieces.py)."""
+
+    def __init__(
+        self, model: Path, tokenizer: Path, workers: int = 2, projection: Projection | None = None
+    ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -138,6 +167,16 @@ class Encoder:
         ]
         self._lock = threading.Lock()
         self.workers = max(1, workers)
+        self._projection = projection
+
+    @property
+    def projection(self) -> Projection:
+        """The pieces' projection (the shipped one unless another was given)."""
+        if self._projection is None:
+            from retrieval.pieces import bundled_projection
+
+            self._projection = bundled_projection()
+        return self._projection
 
     def _session(self, index: int) -> Any:
         with self._lock:
@@ -151,8 +190,9 @@ class Encoder:
                 )
             return self._sessions[index]
 
-    def _encode_batch(self, session: Any, tokens: Sequence[Sequence[int]]) -> FloatMatrix:
-        """Mean-pooled, normalised vectors of texts already split into token ids."""
+    @staticmethod
+    def _hidden(session: Any, tokens: Sequence[Sequence[int]]) -> tuple[FloatMatrix, Any]:
+        """The model's last hidden states (texts, tokens, 384) and the attention mask."""
         width = max([1, *map(len, tokens)])
         ids = np.zeros((len(tokens), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -160,7 +200,12 @@ class Encoder:
             ids[row, : len(text_ids)] = text_ids
             mask[row, : len(text_ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = session.run(None, feed)[0]
+        hidden: FloatMatrix = session.run(None, feed)[0]
+        return hidden, mask
+
+    @staticmethod
+    def _pooled(hidden: FloatMatrix, mask: Any) -> FloatMatrix:
+        """Mean-pooled, normalised vectors."""
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -169,21 +214,57 @@ class Encoder:
 
     def encode(self, text: str) -> npt.NDArray[np.float32]:
         """One text's vector (for questions: one session, no threads)."""
-        vector: npt.NDArray[np.float32] = self._encode_batch(
-            self._session(0), [self._tokenizer.encode(text).ids]
-        )[0]
+        hidden, mask = self._hidden(self._session(0), [self._tokenizer.encode(text).ids])
+        vector: npt.NDArray[np.float32] = self._pooled(hidden, mask)[0]
         return vector
+
+    def encode_question(self, text: str) -> tuple[npt.NDArray[np.float32], FloatMatrix]:
+        """One text's vector and its content pieces, projected (from the same model run)."""
+        encoding = self._tokenizer.encode(text)
+        hidden, mask = self._hidden(self._session(0), [encoding.ids])
+        pieces = self.projection(hidden[0, content_positions(encoding, text)])
+        vector: npt.NDArray[np.float32] = self._pooled(hidden, mask)[0]
+        return vector, pieces
+
+    def raw_pieces(self, texts: Sequence[str]) -> list[FloatMatrix]:
+        """Each text's content pieces before projection (what the projection is fitted on)."""
+        out: list[FloatMatrix] = []
+        for text in texts:
+            encoding = self._tokenizer.encode(text)
+            hidden, _mask = self._hidden(self._session(0), [encoding.ids])
+            out.append(hidden[0, content_positions(encoding, text)])
+        return out
 
     def encode_many(
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
     ) -> FloatMatrix:
         """Every text's vector, one row each, in order; ``progress(done, total)`` is called as
-        work finishes. Several sessions run side by side (onnxruntime releases the GIL); texts
-        go in batches of similar length, so little of a batch is padding."""
+        work finishes."""
+        return self._bulk(texts, progress, None)
+
+    def encode_library(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> Encodings:
+        """Every text's vector and content pieces (int8), from one run of the model."""
+        parts: list[Int8Matrix] = [np.zeros((0, 0), dtype=np.int8)] * len(texts)
+        vectors = self._bulk(texts, progress, parts)
+        return Encodings(vectors, PieceMatrix.joined(parts))
+
+    def _bulk(
+        self,
+        texts: Sequence[str],
+        progress: Callable[[int, int], None] | None,
+        parts: list[Int8Matrix] | None,
+    ) -> FloatMatrix:
+        """Several sessions run side by side (onnxruntime releases the GIL); texts go in
+        batches of similar length, so little of a batch is padding. With ``parts``, each
+        text's content pieces are kept there too."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
-        tokens = [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
+        encodings = self._tokenizer.encode_batch(list(texts))
+        tokens = [encoding.ids for encoding in encodings]
+        projection = self.projection if parts is not None else None
         order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
         batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
         # A second session costs about as much to open as 30 sentences take to encode: worth
@@ -197,7 +278,17 @@ class Encoder:
             nonlocal done, reported
             session = self._session(worker)
             for batch in batches[worker::workers]:
-                out[batch] = self._encode_batch(session, [tokens[i] for i in batch])
+                hidden, mask = self._hidden(session, [tokens[i] for i in batch])
+                out[batch] = self._pooled(hidden, mask)
+                if parts is not None and projection is not None:
+                    kept = [content_positions(encodings[i], texts[i]) for i in batch]
+                    rows = np.concatenate(
+                        [hidden[row, positions] for row, positions in enumerate(kept)]
+                    )
+                    quantised = projection.quantised(rows)
+                    ends = np.cumsum([len(positions) for positions in kept])
+                    for i, piece in zip(batch, np.split(quantised, ends[:-1]), strict=True):
+                        parts[i] = piece
                 if progress is not None:
                     with done_lock:
                         done += len(batch)
@@ -208,7 +299,11 @@ class Encoder:
         if workers == 1:
             work(0)
         else:
-            with ThreadPoolExecutor(workers) as pool:
+            from threadpoolctl import threadpool_limits
+
+            # The sessions have the cores: NumPy's products in between run on the calling
+            # thread alone (OpenBLAS's spinning threads otherwise slow the sessions down).
+            with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
                 list(pool.map(work, range(workers)))
         return out
 
@@ -253,24 +348,56 @@ def _vectors_key(texts: Sequence[str]) -> str:
     return digest.hexdigest()[:32]
 
 
-def sentence_vectors(
+def sentence_encodings(
     encoder: Encoder,
     texts: Sequence[str],
     cache_dir: Path | None,
     progress: Callable[[int, int], None] | None = None,
-) -> FloatMatrix:
-    """Every sentence's vector: read from ``cache_dir`` when it holds these exact sentences for
-    this model, else encoded (and then saved there; .npy, never pickle)."""
-    path = cache_dir / f"vectors-{_vectors_key(texts)}.npy" if cache_dir is not None else None
-    if path is not None and path.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            cached = np.load(path, allow_pickle=False)
-            if cached.shape == (len(texts), DIMENSIONS) and cached.dtype == np.float32:
-                loaded: FloatMatrix = cached
-                return loaded
-    vectors = encoder.encode_many(texts, progress)
-    if path is not None:
+) -> Encodings:
+    """Every sentence's vector and content pieces: read from ``cache_dir`` when it holds these
+    exact sentences for this model and projection, else encoded (and then saved there; .npy and
+    .npz, never pickle). A cache of vectors without pieces (an older release) is encoded again
+    once: the pieces come from the same run of the model."""
+    key = _vectors_key(texts)
+    vectors_path = cache_dir / f"vectors-{key}.npy" if cache_dir is not None else None
+    pieces_path = (
+        cache_dir / f"pieces-{key}-{projection_key()}.npz" if cache_dir is not None else None
+    )
+    if vectors_path is not None and pieces_path is not None:
+        cached = _read_cached(vectors_path, pieces_path, len(texts))
+        if cached is not None:
+            return cached
+    encodings = encoder.encode_library(texts, progress)
+    if vectors_path is not None and pieces_path is not None:
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, lambda file: np.save(file, vectors, allow_pickle=False))
-    return vectors
+            vectors_path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(
+                vectors_path, lambda file: np.save(file, encodings.vectors, allow_pickle=False)
+            )
+            write_atomically(
+                pieces_path,
+                lambda file: np.savez(
+                    file, pieces=encodings.pieces.pieces, offsets=encodings.pieces.offsets
+                ),
+            )
+    return encodings
+
+
+def _read_cached(vectors_path: Path, pieces_path: Path, sentences: int) -> Encodings | None:
+    """Both cached files, when they exist and fit this library; None otherwise."""
+    if not (vectors_path.is_file() and pieces_path.is_file()):
+        return None
+    with contextlib.suppress(OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        vectors = np.load(vectors_path, allow_pickle=False)
+        # Opened here, so a damaged archive still closes its file (np.load would leak it).
+        with pieces_path.open("rb") as file, np.load(file, allow_pickle=False) as arrays:
+            pieces = PieceMatrix(arrays["pieces"], arrays["offsets"])
+        if (
+            vectors.shape == (sentences, DIMENSIONS)
+            and vectors.dtype == np.float32
+            and pieces.pieces.dtype == np.int8
+            and pieces.offsets.dtype == np.int64
+            and pieces.is_valid_for(sentences)
+        ):
+            return Encodings(vectors, pieces)
+    return None

@@ -31,6 +31,10 @@ CANDIDATE_FEATURES = (
     "lead_cosine",  # the similarity of the sentence before it (what "He said..." refers to)
     "compactness",  # its question terms over its tokens from the first of them to the last
     "own_share",  # the question's specificity the sentence itself holds, not its lead-in
+    "piece_mean",  # the question's content pieces' best cosines in the sentence, averaged
+    "piece_min",  # the least of them: the question word the sentence meets worst
+    "piece_mean_gap",  # piece_mean less the best of the question's candidates
+    "piece_min_gap",  # piece_min less the best of the question's candidates
 )
 _SIGNALS: tuple[str, ...] = (
     "top_logit",  # the evidence model's score of the first passage (ordering.py)
@@ -93,6 +97,8 @@ class Candidate:
     lead_cosine: float = 0.0
     compactness: float = 0.0  # see proximity.py
     own_share: float = 0.0
+    piece_mean: float = 0.0  # see pieces.py
+    piece_min: float = 0.0
 
 
 def candidate_matrix(
@@ -100,6 +106,8 @@ def candidate_matrix(
 ) -> npt.NDArray[np.float64]:
     """One row of CANDIDATE_FEATURES per candidate."""
     best_key = max((c.key for c in candidates), default=0.0) or 1.0
+    best_mean = max((c.piece_mean for c in candidates), default=0.0)
+    best_min = max((c.piece_min for c in candidates), default=0.0)
     rows = [
         (
             math.log1p(c.key),
@@ -113,6 +121,10 @@ def candidate_matrix(
             c.lead_cosine,
             c.compactness,
             c.own_share,
+            c.piece_mean,
+            c.piece_min,
+            c.piece_mean - best_mean,
+            c.piece_min - best_min,
         )
         for c in candidates
     ]

@@ -15,7 +15,7 @@ from retrieval.semantic import (
     SemanticModelError,
     _verified,
     model_files,
-    sentence_vectors,
+    sentence_encodings,
 )
 
 
@@ -69,12 +69,12 @@ def test_sentence_vectors_are_cached_on_disk_and_read_back(
 ) -> None:
     """The second load reads the .npy the first wrote (no pickle), for the same sentences."""
     texts = ["First sentence here.", "Second sentence there."]
-    written = sentence_vectors(encoder, texts, tmp_path)
+    written = sentence_encodings(encoder, texts, tmp_path).vectors
     (cached,) = tmp_path.glob("vectors-*.npy")
     np.save(cached, np.ones_like(written), allow_pickle=False)  # mark the file
-    read = sentence_vectors(encoder, texts, tmp_path)
+    read = sentence_encodings(encoder, texts, tmp_path).vectors
     assert np.array_equal(read, np.ones_like(written))
-    other = sentence_vectors(encoder, [*texts, "A third."], tmp_path)
+    other = sentence_encodings(encoder, [*texts, "A third."], tmp_path).vectors
     assert other.shape == (3, 384)
     assert np.allclose(other[:2], written, atol=1e-6)
 

@@ -8,6 +8,8 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +21,7 @@ from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBui
 from retrieval.lead_in import lead_in_block
 from retrieval.names import NameCounter
 from retrieval.pieces import PieceMatrix
-from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, sentence_encodings
+from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, library_encodings
 from retrieval.synonyms import SynonymRule
 from retrieval.topics import article_topics
 from retrieval.typos import Speller
@@ -116,12 +118,16 @@ class Corpus:
         self.vectors: FloatMatrix | None = None
         self.pieces: PieceMatrix | None = None
         if encoder is not None:
-            texts = [s.text for s in self.sentences]
             report = (lambda done, total: progress("encoding", done, total)) if progress else None
             # Vectors cost far more than the analysis (minutes at 100k sentences): kept in the
-            # user's cache folder even when no analysis cache is asked for.
+            # user's cache folder even when no analysis cache is asked for, one file an article
+            # so that adding or removing one encodes nothing else.
             vectors_dir = cache_dir if cache_dir is not None else default_cache_dir() / "vectors"
-            encodings = sentence_encodings(encoder, texts, vectors_dir, report)
+            by_article = [
+                [s.text for s in sentences]
+                for _id, sentences in groupby(self.sentences, key=attrgetter("article_id"))
+            ]
+            encodings = library_encodings(encoder, by_article, vectors_dir, report)
             self.vectors, self.pieces = encodings.vectors, encodings.pieces
         if len(self.sentences) <= _SPANS_PRELOADED_UP_TO:
             for position in range(len(self.sentences)):

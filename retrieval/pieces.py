@@ -113,6 +113,26 @@ class PieceMatrix:
         )
         return PieceMatrix(pieces, offsets)
 
+    def sentences(self, start: int, end: int) -> PieceMatrix:
+        """The pieces of sentences ``start`` to ``end`` (exclusive), as a matrix of their own."""
+        first, last = int(self.offsets[start]), int(self.offsets[end])
+        return PieceMatrix(self.pieces[first:last], self.offsets[start : end + 1] - first)
+
+    @staticmethod
+    def concatenated(parts: Sequence[PieceMatrix]) -> PieceMatrix:
+        """The sentences of ``parts``, in order, as one matrix."""
+        if not parts:
+            return PieceMatrix.joined([])
+        shifts = np.cumsum([0, *(len(p.pieces) for p in parts[:-1])])
+        offsets = np.concatenate(
+            [
+                parts[0].offsets[:1],
+                *(p.offsets[1:] + shift for p, shift in zip(parts, shifts, strict=True)),
+            ]
+        ).astype(np.int64)
+        pieces = np.concatenate([p.pieces for p in parts]).astype(np.int8, copy=False)
+        return PieceMatrix(pieces, offsets)
+
     def is_valid_for(self, sentences: int) -> bool:
         """Do the arrays fit a library of this many sentences (a cache read back)?"""
         offsets = self.offsets

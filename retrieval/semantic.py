@@ -354,33 +354,73 @@ def sentence_encodings(
     cache_dir: Path | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Encodings:
-    """Every sentence's vector and content pieces: read from ``cache_dir`` when it holds these
-    exact sentences for this model and projection, else encoded (and then saved there; .npy and
-    .npz, never pickle). A cache of vectors without pieces (an older release) is encoded again
-    once: the pieces come from the same run of the model."""
-    key = _vectors_key(texts)
-    vectors_path = cache_dir / f"vectors-{key}.npy" if cache_dir is not None else None
-    pieces_path = (
-        cache_dir / f"pieces-{key}-{projection_key()}.npz" if cache_dir is not None else None
+    """Every sentence's vector and content pieces, cached as one group (see
+    ``library_encodings``)."""
+    return library_encodings(encoder, [texts], cache_dir, progress)
+
+
+def library_encodings(
+    encoder: Encoder,
+    groups: Sequence[Sequence[str]],
+    cache_dir: Path | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Encodings:
+    """Every sentence's vector and content pieces, in order, the groups' (articles') sentences
+    one after another. Each group is read from ``cache_dir`` when it holds these exact
+    sentences for this model and projection, else encoded (all missing groups in one run, so
+    ``progress`` counts their sentences) and saved there (.npy and .npz, never pickle). Adding
+    an article to a library encodes that article alone; a cache of vectors without pieces (an
+    older release) is encoded again once."""
+    paths = [_cache_paths(cache_dir, texts) for texts in groups]
+    found = [
+        _read_cached(*where, len(texts)) if where is not None else None
+        for where, texts in zip(paths, groups, strict=True)
+    ]
+    missing = [i for i, cached in enumerate(found) if cached is None]
+    if missing:
+        fresh = encoder.encode_library([t for i in missing for t in groups[i]], progress)
+        start = 0
+        for i in missing:
+            end = start + len(groups[i])
+            part = Encodings(fresh.vectors[start:end], fresh.pieces.sentences(start, end))
+            found[i] = part
+            where = paths[i]
+            if where is not None:
+                _write_cached(*where, part)
+            start = end
+    parts = [part for part in found if part is not None]
+    if len(parts) == 1:
+        return parts[0]
+    vectors = (
+        np.concatenate([p.vectors for p in parts])
+        if parts
+        else np.zeros((0, DIMENSIONS), dtype=np.float32)
     )
-    if vectors_path is not None and pieces_path is not None:
-        cached = _read_cached(vectors_path, pieces_path, len(texts))
-        if cached is not None:
-            return cached
-    encodings = encoder.encode_library(texts, progress)
-    if vectors_path is not None and pieces_path is not None:
-        with contextlib.suppress(OSError):
-            vectors_path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(
-                vectors_path, lambda file: np.save(file, encodings.vectors, allow_pickle=False)
-            )
-            write_atomically(
-                pieces_path,
-                lambda file: np.savez(
-                    file, pieces=encodings.pieces.pieces, offsets=encodings.pieces.offsets
-                ),
-            )
-    return encodings
+    return Encodings(vectors, PieceMatrix.concatenated([p.pieces for p in parts]))
+
+
+def _cache_paths(cache_dir: Path | None, texts: Sequence[str]) -> tuple[Path, Path] | None:
+    """Where one group's vectors and pieces are cached (named for its sentences)."""
+    if cache_dir is None:
+        return None
+    key = _vectors_key(texts)
+    return cache_dir / f"vectors-{key}.npy", cache_dir / f"pieces-{key}-{projection_key()}.npz"
+
+
+def _write_cached(vectors_path: Path, pieces_path: Path, encodings: Encodings) -> None:
+    """Both files, each written whole or not at all; a folder that cannot be written costs
+    an encoding at the next start, nothing else."""
+    with contextlib.suppress(OSError):
+        vectors_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(
+            vectors_path, lambda file: np.save(file, encodings.vectors, allow_pickle=False)
+        )
+        write_atomically(
+            pieces_path,
+            lambda file: np.savez(
+                file, pieces=encodings.pieces.pieces, offsets=encodings.pieces.offsets
+            ),
+        )
 
 
 def _read_cached(vectors_path: Path, pieces_path: Path, sentences: int) -> Encodings | None:

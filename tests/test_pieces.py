@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import Answerer, Corpus
+from retrieval import Answerer, Corpus, load_corpus
 from retrieval.errors import RetrievalError
 from retrieval.pieces import (
     DIMENSIONS,
@@ -20,6 +20,7 @@ from retrieval.pieces import (
     read_projection,
 )
 from retrieval.semantic import Encoder, sentence_encodings
+from tests.conftest import write_article
 
 
 def _projection_bytes() -> bytes:
@@ -155,3 +156,56 @@ def test_the_bundled_library_carries_every_sentences_pieces(
     trace = answerer.trace("who opposed the coalition?")
     assert any(c.piece_mean > 0 for c in trace.candidates)
     assert all(c.piece_min <= c.piece_mean + 1e-9 for c in trace.candidates)
+
+
+def _library(folder: Path, names: list[str]) -> list[Path]:
+    bodies = {
+        "harbour.txt": "Harbour trams\n\nThe harbour tram runs every ten minutes. "
+        "It stops at the pier.\n",
+        "bridge.txt": "Bridge works\n\nThe old bridge closes in May for repairs. "
+        "Ferries will run instead.\n",
+        "market.txt": "Night market\n\nThe night market opens on Fridays. "
+        "Forty stalls sell food.\n",
+    }
+    return [write_article(folder, name, bodies[name]) for name in names]
+
+
+def test_adding_an_article_encodes_that_article_alone(encoder: Encoder, tmp_path: Path) -> None:
+    """Vectors and pieces are cached an article at a time: a library with one more article
+    encodes only its sentences, and gives what encoding the whole library at once gives."""
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    _library(seeds, ["harbour.txt", "bridge.txt"])
+    encoded: list[tuple[int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "encoding":
+            encoded.append((done, total))
+
+    first = load_corpus(seeds, cache_dir=cache, encoder=encoder, progress=progress)
+    assert encoded[-1] == (len(first.sentences), len(first.sentences))
+    _library(seeds, ["market.txt"])
+    encoded.clear()
+    second = load_corpus(seeds, cache_dir=cache, encoder=encoder, progress=progress)
+    market = [s for s in second.sentences if s.article_id == "market"]
+    assert encoded == [(len(market), len(market))]
+    assert second.vectors is not None
+    assert second.pieces is not None
+    whole = encoder.encode_library([s.text for s in second.sentences])
+    assert np.allclose(second.vectors, whole.vectors, atol=1e-5)
+    assert np.array_equal(second.pieces.offsets, whole.pieces.offsets)
+    assert np.abs(second.pieces.pieces.astype(int) - whole.pieces.pieces.astype(int)).max() <= 1
+    encoded.clear()
+    load_corpus(seeds, cache_dir=cache, encoder=encoder, progress=progress)
+    assert encoded == []
+
+
+def test_sentences_of_a_piece_matrix_are_cut_and_joined_back() -> None:
+    """Cutting a matrix into runs of sentences and concatenating them gives it back."""
+    parts = [np.full((n, DIMENSIONS), n, np.int8) for n in (2, 0, 3, 1)]
+    whole = PieceMatrix.joined(parts)
+    runs = [whole.sentences(0, 1), whole.sentences(1, 3), whole.sentences(3, 4)]
+    assert [run.offsets.tolist() for run in runs] == [[0, 2], [0, 0, 3], [0, 1]]
+    again = PieceMatrix.concatenated(runs)
+    assert np.array_equal(again.offsets, whole.offsets)
+    assert np.array_equal(again.pieces, whole.pieces)
+    assert PieceMatrix.concatenated([]).is_valid_for(0)

@@ -209,6 +209,7 @@ class Answerer:
             piece_means, piece_least = closest_matches(question_pieces, library, documents)
         else:
             piece_means = piece_least = [0.0] * len(found)
+        measured = zip(held.compactness, held.own_share, piece_means, piece_least, strict=True)
         return [
             Candidate(
                 document,
@@ -224,15 +225,12 @@ class Answerer:
                 piece_mean,
                 piece_min,
             )
-            for (
-                document,
-                key,
-                coverage,
-                matched,
-                rank,
-            ), compactness, own_share, piece_mean, piece_min in zip(
-                found, held.compactness, held.own_share, piece_means, piece_least, strict=True
-            )
+            for (document, key, coverage, matched, rank), (
+                compactness,
+                own_share,
+                piece_mean,
+                piece_min,
+            ) in zip(found, measured, strict=True)
         ]
 
     def _lead_cosine(self, cosines: np.ndarray | None, document: int) -> float:

@@ -13,7 +13,7 @@ from typing import cast
 
 import Stemmer
 
-from retrieval.stopwords import STOPWORDS
+from retrieval.stopwords import is_evidence_word
 from retrieval.synonyms import SynonymRule
 from retrieval.text import DAMAGE_MARK, fold
 
@@ -101,7 +101,7 @@ def _pieces(raw: str, kind: str, previous: str | None) -> list[str]:
 def _word_forms(raw: str, kind: str, after_the: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folded pieces and the index terms of one raw word (cached: words repeat)."""
     pieces = tuple(_pieces(raw, kind, "the" if after_the else None))
-    terms = tuple(stem(p) for p in pieces if p not in STOPWORDS and (len(p) >= 2 or p.isdigit()))
+    terms = tuple(stem(p) for p in pieces if is_evidence_word(p))
     return pieces, terms
 
 
@@ -175,11 +175,7 @@ def base_tokens(text: str, speller: Speller | None = None) -> list[Token]:
         if speller is not None:
             corrected = tuple(map(speller, pieces))
             if corrected != pieces:
-                terms = tuple(
-                    stem(folded)
-                    for folded in corrected
-                    if folded not in STOPWORDS and (len(folded) >= 2 or folded.isdigit())
-                )
+                terms = tuple(stem(folded) for folded in corrected if is_evidence_word(folded))
         for term in terms:
             tokens.append(Token(term, start, end))
     return tokens

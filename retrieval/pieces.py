@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import RetrievalError
-from retrieval.stopwords import STOPWORDS
+from retrieval.stopwords import is_evidence_word
 from retrieval.text import fold
 
 PROJECTION_FILE = "pieces-projection.npz"
@@ -38,11 +38,8 @@ def is_content_word(word: str) -> bool:
     """A word that carries meaning: not a function word, and a number or two letters or more
     (the analyzer's rule for index terms)."""
     folded = fold(word)
-    return (
-        folded not in STOPWORDS
-        and any(ch.isalnum() for ch in folded)
-        and (len(folded) >= 2 or folded.isdigit())
-    )
+    # The model's words include punctuation, which the analyzer never reads as a word.
+    return any(ch.isalnum() for ch in folded) and is_evidence_word(folded)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,14 @@ import numpy.typing as npt
 
 from retrieval.cache import write_atomically
 from retrieval.errors import RetrievalError
-from retrieval.pieces import Int8Matrix, PieceMatrix, Projection, is_content_word, projection_key
+from retrieval.pieces import (
+    Int8Matrix,
+    PieceMatrix,
+    Projection,
+    bundled_projection,
+    is_content_word,
+    projection_key,
+)
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -146,9 +153,7 @@ class Encoder:
     """Texts to L2-normalised 384-dimension vectors (cosine similarity is a dot product), and
     their content words' piece vectors (retrieval/pieces.py)."""
 
-    def __init__(
-        self, model: Path, tokenizer: Path, workers: int = 2, projection: Projection | None = None
-    ) -> None:
+    def __init__(self, model: Path, tokenizer: Path, workers: int = 2) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -167,14 +172,12 @@ class Encoder:
         ]
         self._lock = threading.Lock()
         self.workers = max(1, workers)
-        self._projection = projection
+        self._projection: Projection | None = None
 
     @property
     def projection(self) -> Projection:
-        """The pieces' projection (the shipped one unless another was given)."""
+        """The pieces' projection (the shipped one, loaded on first use)."""
         if self._projection is None:
-            from retrieval.pieces import bundled_projection
-
             self._projection = bundled_projection()
         return self._projection
 

@@ -39,3 +39,9 @@ QUESTION_FILLER = frozenset(
 )
 
 STOPWORDS = FUNCTION_WORDS | QUESTION_FILLER
+
+
+def is_evidence_word(folded: str) -> bool:
+    """A folded word that can be an index term: not a stop word, and a number or two
+    characters or more."""
+    return folded not in STOPWORDS and (len(folded) >= 2 or folded.isdigit())

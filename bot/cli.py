@@ -6,13 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.exits import EXIT_DATA, EXIT_OK, EXIT_USAGE
-from bot.library import load_library
 from bot.settings import Settings, SettingsError, load_settings, seeds_origin
-from bot.terminal import commands, console
-from bot.terminal.progress import progress_reporter
-from retrieval import MAX_TOP_K, Answerer, RetrievalError, SeedsFolderError
+from retrieval.errors import RetrievalError, SeedsFolderError
+from retrieval.limits import MAX_TOP_K
+
+if TYPE_CHECKING:
+    from retrieval import Answerer
 
 DISCORD_COMMANDS = frozenset({"run", "sync"})
 
@@ -131,6 +133,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = args.seeds.resolve() if from_argument else settings.seeds_folder
     # /reload and --watch re-read the folder the bot was started on.
     settings = settings.model_copy(update={"seeds_dir": seeds})
+    if settings.semantic and args.command != "remove":  # every other command loads it
+        from retrieval.semantic import start_loading
+
+        start_loading(settings.index_cache_dir)
+    # Imported only now, so that the model loads while they are (about 0.15 s each).
+    from bot.library import load_library
+    from bot.terminal import commands, console
+    from bot.terminal.progress import progress_reporter
+    from retrieval import Answerer
+
     if args.command in ("add", "remove"):
         from bot.terminal import library_commands
 

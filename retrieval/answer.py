@@ -10,6 +10,7 @@ import numpy as np
 
 from retrieval.corpus import Corpus
 from retrieval.decision import Decider, Verdict, bundled_decider
+from retrieval.limits import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.linear import LinearModel
 from retrieval.matching import LOOP_POSTINGS, Weighting, best_matches
 from retrieval.ordering import bundled_evidence, bundled_ranker, order
@@ -21,8 +22,6 @@ from retrieval.signals import Candidate, FloatVector, question_vector
 from retrieval.summary import SUMMARY_SENTENCES, is_summary_request, summary_sentences
 from retrieval.topics import closest_topics
 
-DEFAULT_TOP_K = 3
-MAX_TOP_K = 10
 TOPICS_SHOWN = 5
 
 

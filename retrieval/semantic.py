@@ -336,12 +336,39 @@ def load_encoder(model: Path, tokenizer: Path) -> Encoder:
 def default_encoder(cache_dir: Path | None = None) -> Encoder:
     """The process's one encoder (loading the model takes a moment; questions share it)."""
     with _shared_lock:
-        encoder = _shared.get(cache_dir)
-        if encoder is None:
-            model, tokenizer = model_files()
-            encoder = load_encoder(verified_once(model, MODEL_SHA256, cache_dir), tokenizer)
-            _shared[cache_dir] = encoder
-        return encoder
+        return _shared_encoder(cache_dir)
+
+
+def _shared_encoder(cache_dir: Path | None) -> Encoder:
+    """default_encoder's work, for a caller holding _shared_lock."""
+    encoder = _shared.get(cache_dir)
+    if encoder is None:
+        model, tokenizer = model_files()
+        encoder = load_encoder(verified_once(model, MODEL_SHA256, cache_dir), tokenizer)
+        _shared[cache_dir] = encoder
+    return encoder
+
+
+def start_loading(cache_dir: Path | None = None) -> None:
+    """Begin loading the process's encoder in a thread; default_encoder(cache_dir) then waits
+    for it. Setting up the model is native code that releases the GIL, so it overlaps the
+    caller's own start (the answer path's imports, reading the articles). A failure here is
+    left for default_encoder's own attempt to report, as it would be without this."""
+
+    holding = threading.Event()
+
+    def load() -> None:
+        with _shared_lock:
+            holding.set()
+            with contextlib.suppress(Exception):
+                _shared_encoder(cache_dir)
+
+    # Not a daemon: an interpreter that exits while the model is half set up would take
+    # onnxruntime's native code down mid-call.
+    threading.Thread(target=load, name="encoder-load").start()
+    # Returns once the thread holds the lock, so a default_encoder call made right after
+    # waits for this load instead of starting a second one.
+    holding.wait()
 
 
 def _vectors_key(texts: Sequence[str]) -> str:

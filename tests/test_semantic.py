@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from retrieval.semantic import (
     _verified,
     model_files,
     sentence_encodings,
+    start_loading,
 )
 
 
@@ -170,3 +172,54 @@ def test_vectors_are_kept_in_the_user_cache_without_a_cache_folder(
     again = load_corpus(Path(__file__).resolve().parent.parent / "seeds", encoder=encoder)
     assert again.vectors is not None
     assert np.array_equal(again.vectors, np.ones_like(first.vectors))
+
+
+def _encoder_loads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "encoder-load"]
+
+
+def test_an_encoder_started_in_the_background_is_the_one_questions_get(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """start_loading verifies and loads the model in a thread; default_encoder then hands out
+    that encoder (one model load, the verification stamp written in the cache folder)."""
+    from retrieval import semantic
+
+    loaded_on: list[str] = []
+    real_load = semantic.load_encoder
+
+    def load_encoder(model: Path, tokenizer: Path) -> Encoder:
+        loaded_on.append(threading.current_thread().name)
+        return real_load(model, tokenizer)
+
+    monkeypatch.setattr(semantic, "load_encoder", load_encoder)
+    start_loading(tmp_path)
+    encoder = semantic.default_encoder(tmp_path)
+    for thread in _encoder_loads():
+        thread.join()
+    assert semantic.default_encoder(tmp_path) is encoder
+    assert loaded_on == ["encoder-load"]
+    assert semantic.stamp_path(tmp_path, MODEL_SHA256).is_file()
+    assert encoder.encode("who opposed the coalition?").shape == (384,)
+
+
+def test_a_background_load_that_fails_is_reported_by_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An altered model file, loaded in the background: the thread reports nothing (no stray
+    traceback on standard error), and default_encoder raises the one clear error."""
+    from retrieval import semantic
+
+    model, tokenizer = model_files()
+    copy = tmp_path / "model.onnx"
+    shutil.copyfile(model, copy)
+    _flip_a_byte(copy)
+    monkeypatch.setattr(semantic, "model_files", lambda: (copy, tokenizer))
+    unhandled: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: unhandled.append(args.exc_value))
+    start_loading(tmp_path)
+    for thread in _encoder_loads():
+        thread.join()
+    assert unhandled == []
+    with pytest.raises(SemanticModelError, match="SHA-256"):
+        semantic.default_encoder(tmp_path)

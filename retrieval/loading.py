@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from retrieval import article_cache
@@ -81,13 +81,14 @@ def load_corpus(
     folder: Path,
     settings: IndexSettings | None = None,
     cache_dir: Path | None = None,
-    encoder: Encoder | None = None,
+    encoder: Encoder | Callable[[], Encoder] | None = None,
     progress: Progress | None = None,
 ) -> Corpus:
     """Load every article and the synonyms of a seeds folder; any bad file stops the load.
     With ``cache_dir``, the analysis (and the sentence vectors) are read from, or written to,
     the on-disk cache there; with ``encoder``, every sentence is embedded for semantic
-    matching."""
+    matching. ``encoder`` may be a function giving it, called once the articles are read (a
+    model loading meanwhile in a thread, semantic.start_loading, has until then)."""
     paths = article_paths(folder)
     with collector_paused():
         articles = _read_articles(paths, cache_dir, progress)
@@ -100,4 +101,6 @@ def load_corpus(
                 )
             seen[article.id] = article.path
         rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
+        if callable(encoder):
+            encoder = encoder()
         return Corpus(articles, rules, settings, cache_dir, encoder, progress)

@@ -352,23 +352,31 @@ def _shared_encoder(cache_dir: Path | None) -> Encoder:
 def start_loading(cache_dir: Path | None = None) -> None:
     """Begin loading the process's encoder in a thread; default_encoder(cache_dir) then waits
     for it. Setting up the model is native code that releases the GIL, so it overlaps the
-    caller's own start (the answer path's imports, reading the articles). A failure here is
-    left for default_encoder's own attempt to report, as it would be without this."""
-
-    holding = threading.Event()
+    caller's own work (the answer path's imports, reading the articles). A failure here is
+    left for default_encoder's own attempt to report, as it would be without this. Does
+    nothing while another load holds the lock, or once the encoder is loaded."""
+    if not _shared_lock.acquire(blocking=False):
+        return
+    if cache_dir in _shared:
+        _shared_lock.release()
+        return
 
     def load() -> None:
-        with _shared_lock:
-            holding.set()
+        # The lock taken above is held until the model is loaded: a default_encoder call
+        # made meanwhile waits for this load instead of starting a second one.
+        try:
             with contextlib.suppress(Exception):
                 _shared_encoder(cache_dir)
+        finally:
+            _shared_lock.release()
 
-    # Not a daemon: an interpreter that exits while the model is half set up would take
-    # onnxruntime's native code down mid-call.
-    threading.Thread(target=load, name="encoder-load").start()
-    # Returns once the thread holds the lock, so a default_encoder call made right after
-    # waits for this load instead of starting a second one.
-    holding.wait()
+    try:
+        # Not a daemon: an interpreter that exits while the model is half set up would take
+        # onnxruntime's native code down mid-call.
+        threading.Thread(target=load, name="encoder-load").start()
+    except BaseException:
+        _shared_lock.release()
+        raise
 
 
 def _vectors_key(texts: Sequence[str]) -> str:

@@ -223,3 +223,24 @@ def test_a_background_load_that_fails_is_reported_by_the_caller(
     assert unhandled == []
     with pytest.raises(SemanticModelError, match="SHA-256"):
         semantic.default_encoder(tmp_path)
+
+
+def test_the_encoder_can_be_given_once_the_articles_are_read(
+    seeds: Path, encoder: Encoder, corpus: Corpus
+) -> None:
+    """load_corpus with a function for the encoder (what load_library passes while the model
+    loads in a thread): called once, and the vectors are the same."""
+    from retrieval import load_corpus
+
+    calls: list[int] = []
+
+    def given() -> Encoder:
+        calls.append(1)
+        return encoder
+
+    later = load_corpus(seeds, encoder=given)
+    assert calls == [1]
+    assert later.encoder is encoder
+    assert later.vectors is not None
+    assert corpus.vectors is not None
+    assert np.array_equal(later.vectors, corpus.vectors)

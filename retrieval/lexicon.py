@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from retrieval.text import fold
 
 # wordfreq's Zipf scale: 7 for "the", about 3 for a word seen once in a million words.
 COMMON_ZIPF = 6.0
+# Words seen in questions, remembered: bounded, as a long-running bot sees ever new words.
+WORDS_REMEMBERED = 16_384
 _lock = threading.Lock()
 
 
-@cache
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def zipf(word: str) -> float:
     """How common ``word`` is in English on the Zipf scale (0 for a word wordfreq never saw)."""
     with _lock:  # wordfreq loads its lists lazily and is not safe to enter twice at once
@@ -109,7 +111,7 @@ def _country_words() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(firsts), tuple(sorted(firsts))
 
 
-@cache
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def is_demonym(word: str) -> bool:
     """True for an adjective of nationality ("Russian", "Japanese", "French"): the first word
     of a country's name ("Russian Federation"), that word with a demonym ending for its last

@@ -32,3 +32,17 @@ def test_rarity_orders_common_words_before_names() -> None:
     """The commonest words are not rare; a word English barely uses is."""
     assert lexicon.rarity("the") == 0.0
     assert lexicon.rarity("troops") < lexicon.rarity("zeugma") <= 1.0
+
+
+def test_the_words_remembered_stay_bounded() -> None:
+    """Every question brings new words; the memory of them has a ceiling, so a bot that runs
+    for months (or is sent random words on purpose) does not grow without end."""
+    lexicon.zipf.cache_clear()
+    lexicon.is_demonym.cache_clear()
+    for n in range(lexicon.WORDS_REMEMBERED + 100):
+        word = f"qz{n:x}"
+        lexicon.zipf(word)
+        lexicon.is_demonym(word)
+    assert lexicon.zipf.cache_info().currsize == lexicon.WORDS_REMEMBERED
+    assert lexicon.is_demonym.cache_info().currsize == lexicon.WORDS_REMEMBERED
+    assert lexicon.zipf("the") > 7.0

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,11 +32,22 @@ from tests.loopback.conftest import start_bot  # noqa: E402
 from tests.loopback.emulator import Emulator  # noqa: E402
 
 
-async def run(sentences: int, questions: int, semantic: bool, folder: Path) -> None:
+def prepare(sentences: int, semantic: bool, folder: Path) -> Path:
+    """The library's folder, written once; with ``semantic`` its vectors encoded (or found
+    cached) first by the command line, with progress: the first encoding of a large library
+    takes minutes, longer than the bot is given to connect."""
     seeds = folder / f"seeds-{sentences}"
     if not seeds.is_dir():
         seeds.mkdir(parents=True)
         write_folder(seeds, sentences)
+    if semantic:
+        env = {**os.environ, "SEMANTIC": "true", "INDEX_CACHE_DIR": str(folder / "cache")}
+        command = [sys.executable, "-m", "bot", "inspect", "--seeds", str(seeds)]
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+    return seeds
+
+
+async def run(seeds: Path, sentences: int, questions: int, semantic: bool, folder: Path) -> None:
     emulator = Emulator()
     await emulator.start()
     started = time.monotonic()
@@ -72,7 +85,8 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, help="where the library and its cache are kept")
     args = parser.parse_args()
     folder = args.folder or Path(tempfile.mkdtemp(prefix="article-bot-burst-"))
-    asyncio.run(run(args.sentences, args.questions, args.semantic, folder))
+    seeds = prepare(args.sentences, args.semantic, folder)
+    asyncio.run(run(seeds, args.sentences, args.questions, args.semantic, folder))
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from retrieval.semantic import start_loading
 
         start_loading(settings.index_cache_dir)
-    # Imported only now, so that the model loads while they are (about 0.15 s each).
+    # Imported only now, so that the model loads while they are (about 0.15 s in all).
     from bot.library import load_library
     from bot.terminal import commands, console
     from bot.terminal.progress import progress_reporter

@@ -152,8 +152,9 @@ def closest_matches(
     least = [0.0] * len(documents)
     if not len(question) or not documents:
         return means, least
-    starts = library.offsets[np.asarray(documents, dtype=np.int64)]
-    ends = library.offsets[np.asarray(documents, dtype=np.int64) + 1]
+    positions = np.asarray(documents, dtype=np.int64)
+    starts = library.offsets[positions]
+    ends = library.offsets[positions + 1]
     sizes = ends - starts
     held = np.flatnonzero(sizes)
     if not len(held):

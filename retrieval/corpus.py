@@ -215,13 +215,10 @@ class Corpus:
                 self._topic_index = (order, by_term)
             return self._topic_index
 
-    def sentence_terms(self, position: int) -> set[str]:
-        """The index terms of the sentence at ``position`` (synonyms included): the terms of
-        term_spans, by the analyzer's fast path, for a question that needs no highlights."""
-        cached = self._term_spans.get(position)
-        if cached is not None:
-            return set(cached)
-        return set(self.analyzer.document_terms(self.sentences[position].text))
+    def sentence_term_ids(self, position: int) -> set[int]:
+        """The index term ids of the sentence at ``position`` (synonyms included), read from
+        the index's tokens: the terms of term_spans without analysing the sentence again."""
+        return set(self.own.tokens_of((position,)).ids.tolist())
 
     def term_spans(self, position: int) -> dict[str, list[tuple[int, int]]]:
         """Where each term of the sentence at ``position`` was written (cached: answers re-read

@@ -134,17 +134,17 @@ def candidate_matrix(
 def type_miss(question: str, sentence: str) -> float:
     """1 when the question asks for a kind of thing (a number, a date, a name) that the
     sentence does not hold beyond the question's own words."""
+    kind = next((k for k in (_ASKS_NUMBER, _ASKS_DATE, _ASKS_NAME) if k.search(question)), None)
+    if kind is None:  # most questions: the sentence need not be read word by word
+        return 0.0
     asked = {fold(w) for w in _WORD.findall(question)}
     words = _WORD.findall(sentence)
-    rest = " ".join(w for w in words if fold(w) not in asked)
-    if _ASKS_NUMBER.search(question):
-        return 0.0 if _NUMBER.search(rest) else 1.0
-    if _ASKS_DATE.search(question):
-        return 0.0 if _DATE.search(rest) else 1.0
-    if _ASKS_NAME.search(question):
+    if kind is _ASKS_NAME:
         names = [w for w in words[1:] if w[:1].isupper() and fold(w) not in asked]
         return 0.0 if names else 1.0
-    return 0.0
+    rest = " ".join(w for w in words if fold(w) not in asked)
+    found = _NUMBER if kind is _ASKS_NUMBER else _DATE
+    return 0.0 if found.search(rest) else 1.0
 
 
 def unknown_words(corpus: Corpus, question: AnalysedQuestion) -> list[str]:
@@ -159,9 +159,10 @@ def unknown_words(corpus: Corpus, question: AnalysedQuestion) -> list[str]:
 def unmatched_specificity(corpus: Corpus, question: AnalysedQuestion, document: int) -> float:
     """How specific the most specific question term is that the sentence (and its lead-in)
     does not hold: a near miss matches the common words and misses the one that matters."""
-    held = corpus.sentence_terms(document)
-    lacking = [t for t in question.terms if t not in held]
-    return max((corpus.own.specificity(t) for t in lacking), default=0.0)
+    own = corpus.own
+    held = corpus.sentence_term_ids(document)
+    lacking = [t for t in question.terms if own.term_id(t) not in held]
+    return max((own.specificity(t) for t in lacking), default=0.0)
 
 
 def country_misses(corpus: Corpus, question: str, article_ids: Sequence[str]) -> int:

@@ -135,10 +135,9 @@ def test_the_bundled_synonyms_link_demonyms_capitals_and_acronyms(corpus: Corpus
         assert asked & found, (question, sentence)
 
 
-def test_a_sentences_terms_are_its_highlight_terms(corpus: Corpus) -> None:
-    """The fast path a decision signal reads (sentence_terms) holds exactly the terms the
-    highlights are made from, synonyms included, before and after the highlights are cached."""
+def test_a_sentences_term_ids_are_its_highlight_terms(corpus: Corpus) -> None:
+    """The index's tokens a decision signal reads (sentence_term_ids) hold exactly the terms
+    the highlights are made from, synonyms included."""
     for position in range(len(corpus.sentences)):
-        fast = corpus.sentence_terms(position)
-        assert fast == set(corpus.term_spans(position))
-        assert corpus.sentence_terms(position) == fast
+        highlighted = {corpus.own.term_id(t) for t in corpus.term_spans(position)}
+        assert corpus.sentence_term_ids(position) == highlighted

@@ -139,18 +139,27 @@ def _by_loops(search: _Search) -> list[Match]:
 
 
 def _gather(
-    postings: Postings, boosts: Sequence[float], inside: BoolArray | None
-) -> tuple[IntArray, FloatArray, IntArray]:
-    """One field's postings for the question in flat arrays: document, boosted impact, term row."""
-    documents = np.concatenate([d for d, _i in postings])
+    fields: Sequence[Postings], boosts: Sequence[float], inside: BoolArray | None
+) -> tuple[IntArray, FloatArray, IntArray, int]:
+    """Every field's postings for the question in flat arrays, field after field: document,
+    boosted impact, term row; and how many of them are the first field's. One call of each
+    kind for all fields: at a few thousand postings the calls' fixed costs are what count."""
+    pairs = [pair for postings in fields for pair in postings]
+    lengths = [len(d) for d, _i in pairs]
+    documents = np.concatenate([d for d, _i in pairs])
     values = np.concatenate(
-        [i if boost == 1.0 else i * boost for (_d, i), boost in zip(postings, boosts, strict=True)]
+        [
+            i if boost == 1.0 else i * boost
+            for (_d, i), boost in zip(pairs, list(boosts) * len(fields), strict=True)
+        ]
     )
-    rows = np.repeat(np.arange(len(postings)), [len(d) for d, _i in postings])
+    rows = np.repeat(np.tile(np.arange(len(boosts)), len(fields)), lengths)
+    first = sum(lengths[: len(boosts)])
     if inside is not None:
         keep = inside[documents]
-        return documents[keep], values[keep], rows[keep]
-    return documents, values, rows
+        first = int(np.count_nonzero(keep[:first]))
+        return documents[keep], values[keep], rows[keep], first
+    return documents, values, rows, first
 
 
 def _compact(size: int, documents: IntArray) -> tuple[IntArray, IntArray]:
@@ -166,26 +175,21 @@ def _compact(size: int, documents: IntArray) -> tuple[IntArray, IntArray]:
 
 def _by_arrays(search: _Search) -> list[Match]:
     query, weighting, wanted = search.query, search.weighting, search.wanted
-    gathered = [_gather(postings, query.boosts, search.inside) for postings in search.fields]
-    split = len(gathered[0][0])
-    candidates, at = _compact(
-        search.size, np.concatenate([documents for documents, _v, _r in gathered])
-    )
+    documents, values, rows, split = _gather(search.fields, query.boosts, search.inside)
+    candidates, at = _compact(search.size, documents)
     if candidates.size == 0:
         return []
     count = candidates.size
-    _own_docs, own_values, own_rows = gathered[0]
-    own_at = at[:split]
+    own_at, own_values, own_rows = at[:split], values[:split], rows[:split]
     scores = np.bincount(own_at, own_values, minlength=count)
     evidence = np.zeros((len(query.terms), count))
-    if len(gathered) > 1:
-        _lead_docs, lead_values, lead_rows = gathered[1]
+    if len(search.fields) > 1:
         lead_at = at[split:]
         if lead_at.size:
             scores = scores + weighting.context_weight * np.bincount(
-                lead_at, lead_values, minlength=count
+                lead_at, values[split:], minlength=count
             )
-        evidence[lead_rows, lead_at] = weighting.context_evidence
+        evidence[rows[split:], lead_at] = weighting.context_evidence
     evidence[own_rows, own_at] = 1.0
     # Summing down the rows adds term by term in the question's order, as the loops do.
     weights = np.array(query.weights)
@@ -199,7 +203,13 @@ def _by_arrays(search: _Search) -> list[Match]:
         ranked = keep[np.lexsort((candidates[keep], -keys[keep]))][:wanted]
     else:
         ranked = np.lexsort((candidates, -keys))[:wanted]
-    return [
-        Match(int(candidates[i]), float(keys[i]), float(coverage[i]), int(matched[i]))
-        for i in ranked.tolist()
-    ]
+    # Python numbers in one step each: indexing arrays one scalar at a time costs more.
+    return list(
+        map(
+            Match,
+            candidates[ranked].tolist(),
+            keys[ranked].tolist(),
+            coverage[ranked].tolist(),
+            matched[ranked].tolist(),
+        )
+    )

@@ -18,7 +18,7 @@ from retrieval import cache, lexicon
 from retrieval.analysis import Analyzer, base_tokens, stem, word_terms
 from retrieval.article import Article, ParagraphKind, Sentence
 from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
-from retrieval.lead_in import lead_in_block
+from retrieval.lead_in import lead_in_block, lead_in_starts
 from retrieval.names import NameCounter
 from retrieval.pieces import PieceMatrix
 from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, library_encodings
@@ -231,27 +231,20 @@ class Corpus:
             self._term_spans[position] = cached
         return cached
 
-    def _lead_in_start(self, i: int) -> int:
-        """Where a sentence's lead-in starts: earlier sentences of its paragraph (at most
+    def lead_in_starts(self) -> np.ndarray:
+        """Where each sentence's lead-in starts: earlier sentences of its paragraph (at most
         ``context_sentences``), or the last sentence of the previous paragraph."""
-        sentence = self.sentences[i]
-        first = i
-        while (
-            first > 0
-            and i - first < self.settings.context_sentences
-            and self.sentences[first - 1].article_id == sentence.article_id
-            and self.sentences[first - 1].paragraph == sentence.paragraph
-        ):
-            first -= 1
-        if first == i and i > 0 and self.sentences[i - 1].article_id == sentence.article_id:
-            first = i - 1
-        return first
+        return lead_in_starts(
+            list(self._paragraph_starts.values()),
+            len(self.sentences),
+            self.settings.context_sentences,
+        )
 
     def _context_counts(self, own: TermCounts) -> TermCounts:
         """The lead-in field of every sentence, summed from its lead-in sentences' own counts,
         plus a caption's photo credit."""
         n = len(self.sentences)
-        first = np.fromiter((self._lead_in_start(i) for i in range(n)), dtype=np.int64, count=n)
+        first = self.lead_in_starts()
         cumulative = np.concatenate(([0], np.cumsum(own.lengths)))
         lengths = cumulative[np.arange(n)] - cumulative[first]
         vocabulary = list(own.vocabulary)

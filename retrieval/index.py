@@ -133,7 +133,10 @@ class BM25Index:
             raise EmptyIndexError("none of the documents has a word to index")
         self.document_lengths = table.lengths
         self.average_length = float(table.lengths.sum()) / self.size
-        order = np.argsort(table.terms, kind="stable")
+        # Postings by term, each in document order. The (document, term) pairs are distinct,
+        # so one key per pair sorts them alike with numpy's default sort, twice as fast at 100k
+        # sentences as the stable sort by term over pairs already in document order.
+        order = np.argsort(table.terms.astype(np.int64) * self.size + table.documents)
         self._documents: IntArray = table.documents[order]
         frequency = np.bincount(table.terms, minlength=len(table.vocabulary))
         offsets = np.concatenate(([0], np.cumsum(frequency))).astype(np.int64)

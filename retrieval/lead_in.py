@@ -7,6 +7,26 @@ import numpy as np
 from retrieval.index import TermCounts
 
 
+def lead_in_starts(paragraph_starts: list[list[int]], size: int, reach: int) -> np.ndarray:
+    """Where each of ``size`` sentences' lead-in starts: up to ``reach`` earlier sentences of
+    its paragraph, or for a paragraph's first sentence the sentence before it in its article.
+    ``paragraph_starts``: per article, the corpus position of each paragraph's first sentence.
+    In arrays: a Python step per sentence cost a tenth of a second at 100k sentences."""
+    new_paragraph = np.zeros(size + 1, dtype=bool)
+    new_article = np.zeros(size + 1, dtype=bool)
+    for starts in paragraph_starts:
+        if starts:
+            new_paragraph[starts] = True  # an empty last paragraph marks the next article's
+            new_article[starts[0]] = True
+    new_paragraph, new_article = new_paragraph[:size], new_article[:size]
+    positions = np.arange(size, dtype=np.int64)
+    paragraph_first = np.maximum.accumulate(np.where(new_paragraph, positions, 0))
+    first = positions - np.minimum(positions - paragraph_first, max(reach, 0))
+    alone = (first == positions) & (positions > 0) & ~new_article
+    first[alone] -= 1
+    return first
+
+
 def lead_in_block(
     own: TermCounts,
     starts: np.ndarray,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval import BM25Index, BM25Parameters, Corpus, EmptyIndexError
+from retrieval.article import Article, parse_article
+from retrieval.corpus import IndexSettings
 
 
 def article_documents(corpus: Corpus) -> list[list[str]]:
@@ -76,12 +79,55 @@ def test_weights_scale_a_terms_contribution() -> None:
     np.testing.assert_allclose(index.scores(["b", "c"], [2.0, 1.0]), index.scores(["b", "b", "c"]))
 
 
+def _lead_in_start(corpus: Corpus, i: int) -> int:
+    """The lead-in rule read sentence by sentence: up to context_sentences earlier sentences of
+    the paragraph, else the sentence before in the same article."""
+    sentences, reach = corpus.sentences, corpus.settings.context_sentences
+    first = i
+    while (
+        first > 0
+        and i - first < reach
+        and sentences[first - 1].article_id == sentences[i].article_id
+        and sentences[first - 1].paragraph == sentences[i].paragraph
+    ):
+        first -= 1
+    if first == i and i > 0 and sentences[i - 1].article_id == sentences[i].article_id:
+        first = i - 1
+    return first
+
+
+def _articles_of_uneven_paragraphs() -> list[Article]:
+    """Articles whose paragraphs hold one to five sentences, one of them a single sentence."""
+    articles = []
+    for a, sizes in enumerate([(1,), (3, 1, 5, 2), (2, 2), (4,), (1, 1, 1)]):
+        paragraphs = [
+            " ".join(f"Sentence {s} of paragraph {p} in story {a} names Ukraine." for s in range(n))
+            for p, n in enumerate(sizes)
+        ]
+        raw = (f"Story {a}\n\n" + "\n\n".join(paragraphs)).encode()
+        articles.append(parse_article(Path(f"story-{a}.txt"), raw))
+    return articles
+
+
+@pytest.mark.parametrize("reach", [0, 1, 2, 3, 5])
+def test_lead_in_starts_follow_the_rule_sentence_by_sentence(corpus: Corpus, reach: int) -> None:
+    """The lead-in starts computed in arrays are the rule's, on the bundled article and on
+    several articles of uneven paragraphs, whatever the reach."""
+    settings = IndexSettings(context_sentences=reach)
+    for built in (
+        Corpus(corpus.articles, settings=settings),
+        Corpus(_articles_of_uneven_paragraphs(), settings=settings),
+    ):
+        expected = [_lead_in_start(built, i) for i in range(len(built.sentences))]
+        assert built.lead_in_starts().tolist() == expected
+
+
 def test_the_lead_in_field_equals_the_earlier_sentences_concatenated(corpus: Corpus) -> None:
     """The vectorised lead-in counts score like an index over the concatenated lead-in texts."""
     documents = article_documents(corpus)
     naive: list[list[str]] = []
     for i, sentence in enumerate(corpus.sentences):
-        first = corpus._lead_in_start(i)
+        first = _lead_in_start(corpus, i)
         context = [t for j in range(first, i) for t in documents[j]]
         article = corpus.article(sentence.article_id)
         assert article is not None

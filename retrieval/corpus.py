@@ -218,7 +218,7 @@ class Corpus:
     def sentence_term_ids(self, position: int) -> set[int]:
         """The index term ids of the sentence at ``position`` (synonyms included), read from
         the index's tokens: the terms of term_spans without analysing the sentence again."""
-        return set(self.own.tokens_of((position,)).ids.tolist())
+        return set(self.own.document_tokens(position).tolist())
 
     def term_spans(self, position: int) -> dict[str, list[tuple[int, int]]]:
         """Where each term of the sentence at ``position`` was written (cached: answers re-read

@@ -201,6 +201,14 @@ class BM25Index:
         )
         return Tokens(self._tokens[starts[owner] + place], owner, place, n)
 
+    def document_tokens(self, document: int) -> TokenArray:
+        """The tokens of one document in order (empty when the field was built without
+        them): a slice, without tokens_of's arrays for many documents."""
+        if self._tokens is None:
+            return np.zeros(0, dtype=np.int32)
+        start, end = self._token_bounds[document : document + 2].tolist()
+        return self._tokens[start:end]
+
     def __contains__(self, term: object) -> bool:
         return term in self._term_ids
 

@@ -55,6 +55,7 @@ _SIGNALS: tuple[str, ...] = (
 # Each signal again times the library's size: what a score means differs between a
 # 30-sentence news story and a 400-sentence encyclopedia article (calibration, measured).
 _SIZE = _SIGNALS.index("log_sentences")
+_SIZED = np.array([i for i in range(len(_SIGNALS)) if i != _SIZE])
 QUESTION_FEATURES: tuple[str, ...] = _SIGNALS + tuple(
     f"{name}_x_size" for name in _SIGNALS if name != "log_sentences"
 )
@@ -83,7 +84,9 @@ _ASKS_NAME = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: tens are made for every question, and a frozen dataclass's __init__ costs
+# five times a plain one's (1.2 against 0.2 µs). Nothing changes one once made.
+@dataclass(slots=True)
 class Candidate:
     """One sentence a question may be answered by, with what was measured of it."""
 
@@ -207,4 +210,4 @@ def question_vector(
         math.log(len(corpus.sentences)),
     )
     base = np.asarray(values, dtype=np.float64)
-    return np.concatenate((base, np.delete(base, _SIZE) * base[_SIZE]))
+    return np.concatenate((base, base[_SIZED] * base[_SIZE]))

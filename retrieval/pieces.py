@@ -130,6 +130,24 @@ class PieceMatrix:
         pieces = np.concatenate([p.pieces for p in parts]).astype(np.int8, copy=False)
         return PieceMatrix(pieces, offsets)
 
+    def flat(self) -> npt.NDArray[np.int8]:
+        """The matrix as one int8 array, the cache's layout: the offsets' bytes (little-endian
+        int64), then the pieces row by row."""
+        return np.concatenate((self.offsets.astype("<i8").view(np.int8), self.pieces.ravel()))
+
+    @staticmethod
+    def from_flat(flat: npt.NDArray[np.int8], sentences: int) -> PieceMatrix | None:
+        """The matrix ``flat`` holds for a library of ``sentences`` (views, no copy); None when
+        it does not fit one."""
+        head = (sentences + 1) * 8
+        if flat.ndim != 1 or flat.dtype != np.int8 or len(flat) < head:
+            return None
+        if (len(flat) - head) % DIMENSIONS:
+            return None
+        offsets = flat[:head].view("<i8").astype(np.int64, copy=False)
+        matrix = PieceMatrix(flat[head:].reshape(-1, DIMENSIONS), offsets)
+        return matrix if matrix.is_valid_for(sentences) else None
+
     def is_valid_for(self, sentences: int) -> bool:
         """Do the arrays fit a library of this many sentences (a cache read back)?"""
         offsets = self.offsets

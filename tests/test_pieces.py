@@ -105,17 +105,40 @@ def test_no_pieces_on_either_side_gives_zero(encoder: Encoder) -> None:
 def test_pieces_are_cached_beside_the_vectors_and_read_back(
     encoder: Encoder, tmp_path: Path
 ) -> None:
-    """The second load reads the .npz the first wrote (arrays only, no pickle)."""
+    """The second load reads the .npy the first wrote (arrays only, no pickle)."""
     texts = ["First sentence here.", "Second sentence there."]
     written = sentence_encodings(encoder, texts, tmp_path)
-    (cached,) = tmp_path.glob("pieces-*.npz")
-    marked = np.ones_like(written.pieces.pieces)
-    np.savez(cached, pieces=marked, offsets=written.pieces.offsets)
+    (cached,) = tmp_path.glob("pieces-*.npy")
+    marked = PieceMatrix(np.ones_like(written.pieces.pieces), written.pieces.offsets)
+    np.save(cached, marked.flat())
+    read = sentence_encodings(encoder, texts, tmp_path)
+    assert np.array_equal(read.pieces.pieces, marked.pieces)
+    assert np.array_equal(read.pieces.offsets, written.pieces.offsets)
+
+
+def test_an_older_releases_npz_pieces_are_read_and_rewritten(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    """A cache written as .npz (stop 26's layout) is read without encoding again, then
+    rewritten as .npy and the archive removed."""
+    texts = ["First sentence here.", "Second sentence there."]
+    written = sentence_encodings(encoder, texts, tmp_path)
+    (cached,) = tmp_path.glob("pieces-*.npy")
+    older = cached.with_suffix(".npz")
+    marked = np.full_like(written.pieces.pieces, 3)
+    np.savez(older, pieces=marked, offsets=written.pieces.offsets)
+    cached.unlink()
     read = sentence_encodings(encoder, texts, tmp_path)
     assert np.array_equal(read.pieces.pieces, marked)
+    assert not older.exists()
+    again = PieceMatrix.from_flat(np.load(cached), len(texts))
+    assert again is not None
+    assert np.array_equal(again.pieces, marked)
 
 
-@pytest.mark.parametrize("damage", ["missing", "truncated", "wrong offsets"])
+@pytest.mark.parametrize(
+    "damage", ["missing", "truncated", "wrong offsets", "not int8", "older archive damaged"]
+)
 def test_a_missing_or_damaged_pieces_cache_is_encoded_again(
     encoder: Encoder, tmp_path: Path, damage: str
 ) -> None:
@@ -123,17 +146,41 @@ def test_a_missing_or_damaged_pieces_cache_is_encoded_again(
     result, and the file rewritten; never a crash."""
     texts = ["First sentence here.", "Second sentence there."]
     written = sentence_encodings(encoder, texts, tmp_path)
-    (cached,) = tmp_path.glob("pieces-*.npz")
+    (cached,) = tmp_path.glob("pieces-*.npy")
     if damage == "missing":
         cached.unlink()
     elif damage == "truncated":
         cached.write_bytes(cached.read_bytes()[:50])
+    elif damage == "wrong offsets":
+        wrong = PieceMatrix(written.pieces.pieces, np.array([0, 1, 0], dtype=np.int64))
+        np.save(cached, wrong.flat())
+    elif damage == "not int8":
+        np.save(cached, written.pieces.flat().astype(np.int16))
     else:
-        np.savez(cached, pieces=written.pieces.pieces, offsets=np.array([0, 1], dtype=np.int64))
+        cached.unlink()
+        cached.with_suffix(".npz").write_bytes(b"PK\x03\x04 not a zip archive")
     again = sentence_encodings(encoder, texts, tmp_path)
     assert np.array_equal(again.pieces.pieces, written.pieces.pieces)
     assert np.array_equal(again.pieces.offsets, written.pieces.offsets)
     assert cached.is_file()
+
+
+def test_the_flat_layout_holds_the_matrix_and_refuses_what_does_not_fit() -> None:
+    """Offsets then rows in one int8 array, read back equal; a wrong size or count is None."""
+    parts = [np.ones((2, DIMENSIONS), np.int8), np.zeros((0, DIMENSIONS), np.int8)]
+    parts.append(np.full((1, DIMENSIONS), -3, np.int8))
+    matrix = PieceMatrix.joined(parts)
+    flat = matrix.flat()
+    back = PieceMatrix.from_flat(flat, 3)
+    assert back is not None
+    assert np.array_equal(back.pieces, matrix.pieces)
+    assert back.offsets.tolist() == [0, 2, 2, 3]
+    assert PieceMatrix.from_flat(flat, 2) is None  # another library's size
+    assert PieceMatrix.from_flat(flat[:-1], 3) is None  # a row cut short
+    assert PieceMatrix.from_flat(flat[:8], 3) is None  # offsets cut short
+    assert PieceMatrix.from_flat(np.zeros(0, np.int8), 0) is None
+    empty = PieceMatrix.joined([])
+    assert PieceMatrix.from_flat(empty.flat(), 0) is not None
 
 
 def test_joined_offsets_mark_each_sentences_rows() -> None:

@@ -17,11 +17,12 @@ import numpy as np
 from retrieval import cache, lexicon
 from retrieval.analysis import Analyzer, base_tokens, stem, word_terms
 from retrieval.article import Article, ParagraphKind, Sentence
+from retrieval.encoding_cache import library_encodings
 from retrieval.index import BM25Index, BM25Parameters, TermCounts, TermCountsBuilder
 from retrieval.lead_in import lead_in_block, lead_in_starts
 from retrieval.names import NameCounter
 from retrieval.pieces import PieceMatrix
-from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir, library_encodings
+from retrieval.semantic import Encoder, FloatMatrix, default_cache_dir
 from retrieval.synonyms import SynonymRule
 from retrieval.topics import article_topics
 from retrieval.typos import Speller

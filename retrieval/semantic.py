@@ -14,7 +14,6 @@ import hashlib
 import importlib.util
 import os
 import threading
-import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from retrieval.pieces import (
     Projection,
     bundled_projection,
     is_content_word,
-    projection_key,
 )
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -377,135 +375,3 @@ def start_loading(cache_dir: Path | None = None) -> None:
     except BaseException:
         _shared_lock.release()
         raise
-
-
-def _vectors_key(texts: Sequence[str]) -> str:
-    digest = hashlib.sha256(f"{MODEL_SHA256}:{MAX_TOKENS}".encode())
-    for text in texts:
-        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
-    return digest.hexdigest()[:32]
-
-
-def sentence_encodings(
-    encoder: Encoder,
-    texts: Sequence[str],
-    cache_dir: Path | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Encodings:
-    """Every sentence's vector and content pieces, cached as one group (see
-    ``library_encodings``)."""
-    return library_encodings(encoder, [texts], cache_dir, progress)
-
-
-def library_encodings(
-    encoder: Encoder,
-    groups: Sequence[Sequence[str]],
-    cache_dir: Path | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Encodings:
-    """Every sentence's vector and content pieces, in order, the groups' (articles') sentences
-    one after another. Each group is read from ``cache_dir`` when it holds these exact
-    sentences for this model and projection, else encoded (all missing groups in one run, so
-    ``progress`` counts their sentences) and saved there (.npy files, never pickle). Adding
-    an article to a library encodes that article alone; a cache of vectors without pieces (an
-    older release) is encoded again once."""
-    paths = [_cache_paths(cache_dir, texts) for texts in groups]
-    found = [
-        _read_cached(where, len(texts)) if where is not None else None
-        for where, texts in zip(paths, groups, strict=True)
-    ]
-    missing = [i for i, cached in enumerate(found) if cached is None]
-    if missing:
-        fresh = encoder.encode_library([t for i in missing for t in groups[i]], progress)
-        start = 0
-        for i in missing:
-            end = start + len(groups[i])
-            part = Encodings(fresh.vectors[start:end], fresh.pieces.sentences(start, end))
-            found[i] = part
-            where = paths[i]
-            if where is not None:
-                _write_cached(where, part)
-            start = end
-    parts = [part for part in found if part is not None]
-    if len(parts) == 1:
-        return parts[0]
-    vectors = (
-        np.concatenate([p.vectors for p in parts])
-        if parts
-        else np.zeros((0, DIMENSIONS), dtype=np.float32)
-    )
-    return Encodings(vectors, PieceMatrix.concatenated([p.pieces for p in parts]))
-
-
-@dataclass(frozen=True)
-class _CachePaths:
-    """Where one group's vectors and pieces are cached, and where an older release kept its
-    pieces (an .npz archive, read once and rewritten)."""
-
-    vectors: Path
-    pieces: Path
-    older_pieces: Path
-
-
-def _cache_paths(cache_dir: Path | None, texts: Sequence[str]) -> _CachePaths | None:
-    """Where one group's encodings are cached (named for its sentences)."""
-    if cache_dir is None:
-        return None
-    key = _vectors_key(texts)
-    pieces = f"pieces-{key}-{projection_key()}"
-    return _CachePaths(
-        cache_dir / f"vectors-{key}.npy", cache_dir / f"{pieces}.npy", cache_dir / f"{pieces}.npz"
-    )
-
-
-def _write_cached(paths: _CachePaths, encodings: Encodings) -> None:
-    """Both files, each written whole or not at all; a folder that cannot be written costs
-    an encoding at the next start, nothing else."""
-    with contextlib.suppress(OSError):
-        paths.vectors.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(
-            paths.vectors, lambda file: np.save(file, encodings.vectors, allow_pickle=False)
-        )
-        _write_pieces(paths.pieces, encodings.pieces)
-
-
-def _write_pieces(path: Path, pieces: PieceMatrix) -> None:
-    # One flat .npy, not an .npz of two arrays: a library's start reads one per article, and
-    # NumPy reads a zip archive's members about three times as slowly (measured at 100k).
-    write_atomically(path, lambda file: np.save(file, pieces.flat(), allow_pickle=False))
-
-
-def _read_cached(paths: _CachePaths, sentences: int) -> Encodings | None:
-    """Both cached files, when they exist and fit this library; None otherwise."""
-    if not paths.vectors.is_file():
-        return None
-    with contextlib.suppress(OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        vectors = np.load(paths.vectors, allow_pickle=False)
-        if vectors.shape != (sentences, DIMENSIONS) or vectors.dtype != np.float32:
-            return None
-        if paths.pieces.is_file():
-            pieces = PieceMatrix.from_flat(np.load(paths.pieces, allow_pickle=False), sentences)
-        else:
-            pieces = _read_older_pieces(paths, sentences)
-        return Encodings(vectors, pieces) if pieces is not None else None
-    return None
-
-
-def _read_older_pieces(paths: _CachePaths, sentences: int) -> PieceMatrix | None:
-    """The pieces an older release cached as .npz, rewritten in today's layout so the next
-    start reads that instead; None when there are none or they do not fit."""
-    if not paths.older_pieces.is_file():
-        return None
-    # Opened here, so a damaged archive still closes its file (np.load would leak it).
-    with paths.older_pieces.open("rb") as file, np.load(file, allow_pickle=False) as arrays:
-        pieces = PieceMatrix(arrays["pieces"], arrays["offsets"])
-    if not (
-        pieces.pieces.dtype == np.int8
-        and pieces.offsets.dtype == np.int64
-        and pieces.is_valid_for(sentences)
-    ):
-        return None
-    with contextlib.suppress(OSError):
-        _write_pieces(paths.pieces, pieces)
-        paths.older_pieces.unlink()
-    return pieces

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retrieval import Answerer, Corpus, load_corpus
+from retrieval.encoding_cache import sentence_encodings
 from retrieval.errors import RetrievalError
 from retrieval.pieces import (
     DIMENSIONS,
@@ -19,7 +20,7 @@ from retrieval.pieces import (
     is_content_word,
     read_projection,
 )
-from retrieval.semantic import Encoder, sentence_encodings
+from retrieval.semantic import Encoder
 from tests.conftest import write_article
 
 

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from retrieval import Answerer, Corpus
+from retrieval.encoding_cache import sentence_encodings
 from retrieval.semantic import (
     MODEL_SHA256,
     Encoder,
     SemanticModelError,
     _verified,
     model_files,
-    sentence_encodings,
     start_loading,
 )
 

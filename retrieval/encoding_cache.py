@@ -146,11 +146,7 @@ def _read_older_pieces(paths: _CachePaths, sentences: int) -> PieceMatrix | None
     # Opened here, so a damaged archive still closes its file (np.load would leak it).
     with paths.older_pieces.open("rb") as file, np.load(file, allow_pickle=False) as arrays:
         pieces = PieceMatrix(arrays["pieces"], arrays["offsets"])
-    if not (
-        pieces.pieces.dtype == np.int8
-        and pieces.offsets.dtype == np.int64
-        and pieces.is_valid_for(sentences)
-    ):
+    if not pieces.is_valid_for(sentences):
         return None
     with contextlib.suppress(OSError):
         _write_pieces(paths.pieces, pieces)

@@ -152,7 +152,9 @@ class PieceMatrix:
         """Do the arrays fit a library of this many sentences (a cache read back)?"""
         offsets = self.offsets
         return (
-            self.pieces.ndim == 2
+            self.pieces.dtype == np.int8
+            and offsets.dtype == np.int64
+            and self.pieces.ndim == 2
             and self.pieces.shape[1] == DIMENSIONS
             and offsets.shape == (sentences + 1,)
             and int(offsets[0]) == 0

@@ -32,6 +32,7 @@ from retrieval.pieces import (
     bundled_projection,
     is_content_word,
 )
+from retrieval.prepared_model import open_session
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -147,27 +148,41 @@ class Encodings:
     pieces: PieceMatrix
 
 
+def _session_options() -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    # One thread a session: a question is too small to split, and bulk encoding runs one
+    # session per worker instead.
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return options
+
+
 class Encoder:
     """Texts to L2-normalised 384-dimension vectors (cosine similarity is a dot product), and
     their content words' piece vectors (retrieval/pieces.py)."""
 
-    def __init__(self, model: Path, tokenizer: Path, workers: int = 2) -> None:
+    def __init__(
+        self, model: Path, tokenizer: Path, workers: int = 2, prepared_in: Path | None = None
+    ) -> None:
+        """``prepared_in``: a folder where onnxruntime's rewrite of the model is kept for later
+        starts (retrieval/prepared_model.py); without it the model is rewritten each time."""
         import onnxruntime
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(_verified(tokenizer, TOKENIZER_SHA256)))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        options = onnxruntime.SessionOptions()
-        # One thread a session: a question is too small to split, and bulk encoding runs one
-        # session per worker instead.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._options = options
-        self._model = str(model)
-        self._sessions: list[Any] = [
-            onnxruntime.InferenceSession(self._model, options, providers=["CPUExecutionProvider"])
-        ]
+        if prepared_in is None:
+            self._model = str(model)
+            first = onnxruntime.InferenceSession(
+                self._model, _session_options(), providers=["CPUExecutionProvider"]
+            )
+        else:
+            first, opened = open_session(model, MODEL_SHA256, prepared_in, _session_options)
+            self._model = str(opened)
+        self._sessions: list[Any] = [first]
         self._lock = threading.Lock()
         self.workers = max(1, workers)
         self._projection: Projection | None = None
@@ -186,7 +201,7 @@ class Encoder:
 
                 self._sessions.append(
                     onnxruntime.InferenceSession(
-                        self._model, self._options, providers=["CPUExecutionProvider"]
+                        self._model, _session_options(), providers=["CPUExecutionProvider"]
                     )
                 )
             return self._sessions[index]
@@ -313,11 +328,11 @@ _shared: dict[Path | None, Encoder] = {}
 _shared_lock = threading.Lock()
 
 
-def load_encoder(model: Path, tokenizer: Path) -> Encoder:
+def load_encoder(model: Path, tokenizer: Path, prepared_in: Path | None = None) -> Encoder:
     """An encoder over files already verified, or one SemanticModelError naming the way out:
     onnxruntime reports a model it cannot read with its own exception types."""
     try:
-        return Encoder(model, tokenizer)
+        return Encoder(model, tokenizer, prepared_in=prepared_in)
     except ImportError as error:
         raise SemanticModelError(
             f"the embedding runtime cannot be loaded ({error}); SEMANTIC=off runs BM25 alone"
@@ -342,7 +357,8 @@ def _shared_encoder(cache_dir: Path | None) -> Encoder:
     encoder = _shared.get(cache_dir)
     if encoder is None:
         model, tokenizer = model_files()
-        encoder = load_encoder(verified_once(model, MODEL_SHA256, cache_dir), tokenizer)
+        folder = cache_dir if cache_dir is not None else default_cache_dir()
+        encoder = load_encoder(verified_once(model, MODEL_SHA256, cache_dir), tokenizer, folder)
         _shared[cache_dir] = encoder
     return encoder
 

@@ -188,9 +188,9 @@ def test_an_encoder_started_in_the_background_is_the_one_questions_get(
     loaded_on: list[str] = []
     real_load = semantic.load_encoder
 
-    def load_encoder(model: Path, tokenizer: Path) -> Encoder:
+    def load_encoder(model: Path, tokenizer: Path, prepared_in: Path | None = None) -> Encoder:
         loaded_on.append(threading.current_thread().name)
-        return real_load(model, tokenizer)
+        return real_load(model, tokenizer, prepared_in)
 
     monkeypatch.setattr(semantic, "load_encoder", load_encoder)
     start_loading(tmp_path)

@@ -12,6 +12,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from retrieval.text import fold
+from retrieval.word_frequency import ENGLISH
 
 # wordfreq's Zipf scale: 7 for "the", about 3 for a word seen once in a million words.
 COMMON_ZIPF = 6.0
@@ -23,10 +24,25 @@ _lock = threading.Lock()
 @lru_cache(maxsize=WORDS_REMEMBERED)
 def zipf(word: str) -> float:
     """How common ``word`` is in English on the Zipf scale (0 for a word wordfreq never saw)."""
+    # A plain word is read from wordfreq's list without importing wordfreq (a quarter-second
+    # pause in a one-shot question); the figure is the same.
+    quick = ENGLISH.zipf(word)
+    if quick is not None:
+        return quick
     with _lock:  # wordfreq loads its lists lazily and is not safe to enter twice at once
         from wordfreq import zipf_frequency
 
         return float(zipf_frequency(word, "en"))
+
+
+def prepare() -> None:
+    """Load wordfreq now, for a long-running process: its table serves every word from here
+    on, so the packed list's copy is let go (tens of megabytes, and 0.1 s of start-up)."""
+    with _lock:
+        from wordfreq import zipf_frequency
+
+        zipf_frequency("warm", "en")  # its lists load on the first call
+    ENGLISH.step_aside()
 
 
 def rarity(word: str) -> float:

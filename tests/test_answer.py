@@ -54,8 +54,9 @@ def test_hit_rates_on_our_question_files_stay_above_their_floors(
         # Floors and ceilings below and above the measured values (docs/quality.md). Since the
         # ordering model learns from no SQuAD 2.0 dev article, confident_at is 0.408 (was
         # 0.485): right 0.645 -> 0.742 and 0.677 -> 0.774, confident unanswerable 0.235 ->
-        # 0.353 and 0.324 -> 0.353 (blind-dev, blind-test).
-        ("blind-dev.jsonl", 0.68, 0.38, 0.18),
+        # 0.353 and 0.324 -> 0.353 (blind-dev, blind-test). With the model's int8 graph
+        # blind-dev's calibration error is 0.181 (0.165 with the float graph).
+        ("blind-dev.jsonl", 0.68, 0.38, 0.20),
         ("blind-test.jsonl", 0.70, 0.38, 0.21),
         ("questions-test.jsonl", 0.74, 0.07, 0.18),
     ],

@@ -25,7 +25,7 @@ def _target(folder: Path) -> Path:
 
 def _encoder(folder: Path | None) -> Encoder:
     model, tokenizer = model_files()
-    return load_encoder(model, tokenizer, folder)
+    return load_encoder(model, tokenizer, folder, int8=False)
 
 
 @pytest.fixture(scope="module")

@@ -12,15 +12,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install leaves the project's own modules uncompiled, and with
+# PYTHONDONTWRITEBYTECODE set Python compiles them again on every start (about 35 ms of an
+# `article-bot ask`): compileall writes their bytecode, and Python still checks it against
+# the sources, so an edit is never run stale.
+COMPILE := $(BIN)/python -m compileall -q bot retrieval
+
 $(VENV)/.runtime: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
+	$(COMPILE)
 	touch $@
 
 $(VENV)/.dev: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(COMPILE)
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
+	@$(COMPILE)
 	$(BIN)/article-bot
 
 test: $(VENV)/.dev

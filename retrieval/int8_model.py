@@ -18,11 +18,14 @@ import contextlib
 import logging
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from retrieval.prepared_model import forget, intact, put_in_place, remove_other_graphs
+
+log = logging.getLogger(__name__)
 
 PREFIX = "model-int8-"
 REFUSED_SUFFIX = ".refused"
@@ -75,6 +78,7 @@ def make(
     import onnxruntime
 
     partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    started = time.perf_counter()
     try:
         with _quiet_quantiser():
             quantize_dynamic(
@@ -94,6 +98,11 @@ def make(
             partial.unlink()
         return None
     if not agrees(session):
+        log.warning(
+            "the embedding model's int8 graph gives vectors unlike the float graph's on this "
+            "machine; the float graph runs (remembered in %s)",
+            _refused(target),
+        )
         with contextlib.suppress(OSError):
             partial.unlink()
         with contextlib.suppress(OSError):
@@ -102,6 +111,11 @@ def make(
     if not put_in_place(partial, target):
         return None
     _remove_others(target, prepared)
+    log.info(
+        "made the embedding model's int8 graph in %.1f s (%s)",
+        time.perf_counter() - started,
+        target,
+    )
     return session
 
 

@@ -4,6 +4,7 @@ made or does not agree."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -90,13 +91,19 @@ def test_a_damaged_int8_graph_is_made_again(tmp_path: Path) -> None:
 
 
 def test_a_graph_that_disagrees_is_remembered_and_the_float_graph_used(
-    tmp_path: Path, float_vectors: np.ndarray, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    float_vectors: np.ndarray,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """When the probe texts' vectors disagree the int8 file is not kept, later starts do not
-    quantise again, and the answers come from the float graph, the shipped model's to the bit."""
+    """When the probe texts' vectors disagree the int8 file is not kept (a warning says so),
+    later starts do not quantise again, and the answers come from the float graph, the shipped
+    model's to the bit."""
     _encoder(tmp_path, int8=False)  # the float rewrite, as an earlier release left it
     prepared = prepared_path(tmp_path, MODEL_SHA256, onnxruntime.__version__)
-    assert int8_model.make(prepared, _int8_file(tmp_path), _options, lambda _s: False) is None
+    with caplog.at_level(logging.WARNING, logger="retrieval.int8_model"):
+        assert int8_model.make(prepared, _int8_file(tmp_path), _options, lambda _s: False) is None
+    assert "the float graph runs" in caplog.text
     assert not _int8_file(tmp_path).exists()
     calls: list[str] = []
     real = quantization.quantize_dynamic

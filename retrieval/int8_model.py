@@ -97,7 +97,13 @@ def make(
         with contextlib.suppress(OSError):
             partial.unlink()
         return None
-    if not agrees(session):
+    try:
+        agreed = agrees(session)
+    except Exception:
+        # A graph that opens but cannot run (onnxruntime's own exception types): as wrong as
+        # one that disagrees.
+        agreed = False
+    if not agreed:
         log.warning(
             "the embedding model's int8 graph gives vectors unlike the float graph's on this "
             "machine; the float graph runs (remembered in %s)",

@@ -104,6 +104,14 @@ def test_a_graph_that_disagrees_is_remembered_and_the_float_graph_used(
     with caplog.at_level(logging.WARNING, logger="retrieval.int8_model"):
         assert int8_model.make(prepared, _int8_file(tmp_path), _options, lambda _s: False) is None
     assert "the float graph runs" in caplog.text
+    refused = _int8_file(tmp_path).with_suffix(".refused")
+    refused.unlink()
+
+    def fails(_session: object) -> bool:
+        raise RuntimeError("the graph cannot run")
+
+    assert int8_model.make(prepared, _int8_file(tmp_path), _options, fails) is None
+    assert refused.exists()
     assert not _int8_file(tmp_path).exists()
     calls: list[str] = []
     real = quantization.quantize_dynamic

@@ -17,13 +17,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from retrieval.prepared_model import forget, intact, put_in_place, remove_other_graphs
+from retrieval.prepared_model import (
+    forget,
+    partial_for,
+    put_in_place,
+    remove_other_graphs,
+    session_on,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +54,6 @@ def _refused(target: Path) -> Path:
     return target.with_suffix(REFUSED_SUFFIX)
 
 
-def open_kept(target: Path, options: Callable[[], Any]) -> Any | None:
-    """A session on the int8 graph kept at ``target``, or None when there is none intact."""
-    if not intact(target):
-        return None
-    import onnxruntime
-
-    # onnxruntime's own exception types for a file it cannot read all mean: make it again.
-    with contextlib.suppress(Exception):
-        return onnxruntime.InferenceSession(
-            str(target), options(), providers=["CPUExecutionProvider"]
-        )
-    return None
-
-
 def make(
     prepared: Path, target: Path, options: Callable[[], Any], agrees: Callable[[Any], bool]
 ) -> Any | None:
@@ -75,9 +66,7 @@ def make(
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError:
         return None
-    import onnxruntime
-
-    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    partial = partial_for(target)
     started = time.perf_counter()
     try:
         with _quiet_quantiser():
@@ -88,9 +77,7 @@ def make(
                 per_channel=True,
                 op_types_to_quantize=["MatMul"],
             )
-        session = onnxruntime.InferenceSession(
-            str(partial), options(), providers=["CPUExecutionProvider"]
-        )
+        session = session_on(partial, options)
     except Exception:
         # A full disk, a file the quantiser cannot read, a graph onnxruntime will not open:
         # each leaves the float graph in use, as before.

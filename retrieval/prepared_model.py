@@ -85,15 +85,26 @@ def open_session(
     import onnxruntime
 
     target = prepared_path(folder, model_sha256, onnxruntime.__version__)
-    if intact(target):
-        # onnxruntime has its own exception types for a file it cannot read; any of them
-        # means the same here: make the file again below.
-        with contextlib.suppress(Exception):
-            session = onnxruntime.InferenceSession(
-                str(target), options(), providers=["CPUExecutionProvider"]
-            )
-            return session, target
+    kept = open_kept(target, options)
+    if kept is not None:
+        return kept, target
     return _prepare(model, target, options)
+
+
+def open_kept(target: Path, options: Callable[[], Any]) -> Any | None:
+    """A session on the graph kept at ``target``, or None when there is none intact."""
+    if not intact(target):
+        return None
+    # onnxruntime has its own exception types for a file it cannot read; any of them means
+    # the same here: the caller makes the file again.
+    with contextlib.suppress(Exception):
+        return session_on(target, options)
+    return None
+
+
+def partial_for(target: Path) -> Path:
+    """A hidden name beside ``target`` for writing it, unique to this process and call."""
+    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
 
 
 def _prepare(model: Path, target: Path, options: Callable[[], Any]) -> tuple[Any, Path]:
@@ -105,7 +116,7 @@ def _prepare(model: Path, target: Path, options: Callable[[], Any]) -> tuple[Any
     chosen = options()
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+        partial = partial_for(target)
         chosen.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         chosen.optimized_model_filepath = str(partial)
     try:
@@ -119,14 +130,15 @@ def _prepare(model: Path, target: Path, options: Callable[[], Any]) -> tuple[Any
         # still answers, or raises its own error.
         with contextlib.suppress(OSError):
             partial.unlink()
-        return _plain(model, options), model
+        return session_on(model, options), model
     if partial is None or not put_in_place(partial, target):
         return session, model
     _remove_others(target)
     return session, target
 
 
-def _plain(model: Path, options: Callable[[], Any]) -> Any:
+def session_on(model: Path, options: Callable[[], Any]) -> Any:
+    """An onnxruntime session on the CPU over ``model``, with fresh ``options()``."""
     import onnxruntime
 
     return onnxruntime.InferenceSession(str(model), options(), providers=["CPUExecutionProvider"])

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from retrieval.cache import write_atomically
 from retrieval.errors import RetrievalError
-from retrieval.int8_model import AGREEMENT, PROBES, int8_path, make, open_kept
+from retrieval.int8_model import AGREEMENT, PROBES, int8_path, make
 from retrieval.pieces import (
     Int8Matrix,
     PieceMatrix,
@@ -33,7 +33,7 @@ from retrieval.pieces import (
     bundled_projection,
     is_content_word,
 )
-from retrieval.prepared_model import open_session
+from retrieval.prepared_model import open_kept, open_session
 
 FloatMatrix = npt.NDArray[np.float32]
 

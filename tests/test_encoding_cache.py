@@ -85,3 +85,73 @@ def test_a_library_encodes_only_its_uncached_articles(encoder: Encoder, tmp_path
         own = library.pieces.sentences(start, start + len(texts))
         assert np.array_equal(own.pieces, pieces.pieces)
         assert np.array_equal(own.offsets, pieces.offsets)
+
+
+def _marked_cache(encoder: Encoder, folder: Path, texts: list[str], value: float) -> Path:
+    """Cache ``texts`` in ``folder`` with every vector set to ``value`` (a fresh encoding
+    would show); returns the vectors file."""
+    written = sentence_encodings(encoder, texts, folder)
+    (vectors_file,) = (p for p in folder.glob("vectors-*.npy") if np.load(p).shape[0] == len(texts))
+    np.save(vectors_file, np.full_like(written.vectors, value))
+    return vectors_file
+
+
+def test_an_older_releases_file_names_are_read_and_renamed(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    """Files named by the key before 2026-12 (a hash a sentence) are read without encoding
+    again, then carry today's names, so the next start finds them at once."""
+    from retrieval import encoding_cache
+
+    texts = GROUPS[2]
+    vectors_file = _marked_cache(encoder, tmp_path, texts, 4.0)
+    today = encoding_cache._vectors_key(texts, encoder.graph)
+    older = encoding_cache._older_vectors_key(texts, encoder.graph)
+    assert today != older
+    for path in list(tmp_path.iterdir()):
+        path.rename(path.with_name(path.name.replace(today, older)))
+    assert not vectors_file.exists()
+    seen: list[tuple[int, int]] = []
+    read = library_encodings(encoder, [texts], tmp_path, lambda d, t: seen.append((d, t)))
+    assert not seen  # nothing encoded
+    assert (read.vectors == 4.0).all()
+    assert vectors_file.is_file()
+    assert not any(older in path.name for path in tmp_path.iterdir())
+
+
+def test_a_pieces_file_gone_before_its_rows_are_read_is_encoded_again(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    """The first article's files are checked, then (while the second is encoded) its pieces
+    file is deleted: the library still gets every sentence's right pieces, never a crash."""
+    first = sentence_encodings(encoder, GROUPS[0], tmp_path)
+    (pieces_file,) = tmp_path.glob("pieces-*.npy")
+
+    def delete_while_encoding(done: int, total: int) -> None:
+        pieces_file.unlink(missing_ok=True)
+
+    library = library_encodings(encoder, GROUPS[:2], tmp_path, delete_while_encoding)
+    second = sentence_encodings(encoder, GROUPS[1], tmp_path)
+    own = library.pieces.sentences(0, 2)
+    assert np.array_equal(own.pieces, first.pieces.pieces)
+    assert np.array_equal(own.offsets, first.pieces.offsets)
+    rest = library.pieces.sentences(2, 3)
+    assert np.array_equal(rest.pieces, second.pieces.pieces)
+    assert library.pieces.is_valid_for(3)
+    assert pieces_file.is_file()  # written again
+
+
+def test_a_library_of_many_cached_articles_joins_their_pieces_in_order(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    """Every article cached: each one's rows and offsets land where its sentences stand."""
+    alone = [sentence_encodings(encoder, texts, tmp_path) for texts in GROUPS]
+    library = library_encodings(encoder, GROUPS, tmp_path)
+    start = 0
+    for texts, own in zip(GROUPS, alone, strict=True):
+        part = library.pieces.sentences(start, start + len(texts))
+        assert np.array_equal(part.pieces, own.pieces.pieces)
+        assert np.array_equal(part.offsets, own.pieces.offsets)
+        assert np.array_equal(library.vectors[start : start + len(texts)], own.vectors)
+        start += len(texts)
+    assert library.pieces.is_valid_for(start)

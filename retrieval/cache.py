@@ -8,6 +8,7 @@ synonym rules, the index settings, the format version and the source of this pac
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -15,28 +16,35 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
-from retrieval.index import TermCounts
+from retrieval.index import BM25Index, BM25Parameters, TermCounts
 
-FORMAT_VERSION = 3  # 2: each article's countries beside its topics; 3: the own field's tokens
+# 2: each article's countries beside its topics; 3: the own field's tokens; 4: the topics'
+# index, and the built indexes in a file beside
+FORMAT_VERSION = 4
 _PACKAGE = Path(__file__).resolve().parent
+
+
+# Every article's topics interleaved by rank, and the ranks of those that hold each term.
+TopicIndex = tuple[tuple[str, ...], dict[str, list[int]]]
 
 
 @dataclass(frozen=True)
 class Analysis:
     """What analysing every sentence yields, and all the corpus needs from it."""
 
-    own: TermCounts
+    own: TermCounts | None  # None: read without it, the built indexes cached too
     proper_terms: frozenset[str]
     frequencies: Counter[str]
     topics: dict[str, tuple[str, ...]] | None  # None: found later, on first use
     countries: dict[str, frozenset[str]] | None = None  # the same
+    topic_index: TopicIndex | None = None  # the same
 
 
 @functools.cache
@@ -84,6 +92,8 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
     """Write the analysis atomically (a reader never sees half a file); returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
     own = analysis.own
+    if own is None:
+        raise ValueError("an analysis read without its counts cannot be saved")
     words = list(analysis.frequencies)
     arrays = {
         "format": np.array([FORMAT_VERSION], dtype=np.int64),
@@ -101,39 +111,109 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
             json.dumps({a: sorted(c) for a, c in (analysis.countries or {}).items()}),
             dtype=np.str_,
         ),
+        "topic_index": np.array(json.dumps(analysis.topic_index), dtype=np.str_),
     }
     target = folder / f"analysis-{key}.npz"
     write_atomically(target, lambda file: np.savez(file, **arrays))  # type: ignore[arg-type]
     return target
 
 
-def load(folder: Path, key: str) -> Analysis | None:
-    """The cached analysis for ``key``, or None when absent, of another format, or damaged."""
+def load(folder: Path, key: str, with_counts: bool = True) -> Analysis | None:
+    """The cached analysis for ``key``, or None when absent, of another format, or damaged;
+    without ``with_counts``, its term counts are left unread (``own`` is None)."""
     path = folder / f"analysis-{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as data:
             if int(data["format"][0]) != FORMAT_VERSION:
                 return None
-            tokens = data["tokens"]
-            if tokens.dtype != np.int32 or tokens.size != int(data["lengths"].sum()):
+            own = _term_counts(data) if with_counts else None
+            if with_counts and own is None:
                 return None
             words = data["words"].tolist()
             counts = data["word_counts"].tolist()
             topics = json.loads(str(data["topics"]))
             countries = json.loads(str(data["countries"]))
+            topic_index = json.loads(str(data["topic_index"]))
             return Analysis(
-                own=TermCounts(
-                    data["documents"],
-                    data["terms"],
-                    data["counts"],
-                    data["lengths"],
-                    tuple(data["vocabulary"].tolist()),
-                    tokens,
-                ),
+                own=own,
                 proper_terms=frozenset(data["proper_terms"].tolist()),
                 frequencies=Counter(dict(zip(words, counts, strict=True))),
                 topics={article: tuple(names) for article, names in topics.items()},
                 countries={article: frozenset(names) for article, names in countries.items()},
+                topic_index=_topic_index(topic_index),
             )
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError):
         return None
+
+
+def _topic_index(stored: object) -> TopicIndex | None:
+    """The topics' index as JSON kept it ([order, {term: ranks}]), or None when absent;
+    ValueError when it is not one."""
+    if stored is None:
+        return None
+    if not isinstance(stored, list) or len(stored) != 2:
+        raise ValueError("a topics' index of another shape")
+    order: object = stored[0]
+    by_term: object = stored[1]
+    if not isinstance(order, list) or not all(isinstance(topic, str) for topic in order):
+        raise ValueError("a topics' index of another shape")
+    if not isinstance(by_term, dict) or not all(
+        isinstance(ranks, list)
+        and all(isinstance(rank, int) and 0 <= rank < len(order) for rank in ranks)
+        for ranks in by_term.values()
+    ):
+        raise ValueError("a topics' index of another shape")
+    return tuple(order), by_term
+
+
+def _term_counts(data: Mapping[str, np.ndarray]) -> TermCounts | None:
+    tokens = data["tokens"]
+    if tokens.dtype != np.int32 or tokens.size != int(data["lengths"].sum()):
+        return None
+    return TermCounts(
+        data["documents"],
+        data["terms"],
+        data["counts"],
+        data["lengths"],
+        tuple(data["vocabulary"].tolist()),
+        tokens,
+    )
+
+
+def save_indexes(folder: Path, key: str, own: BM25Index, context: BM25Index | None) -> None:
+    """The built indexes of the analysis cached under ``key``, beside it (written atomically;
+    a folder that cannot be written only loses the speed-up)."""
+    arrays = {f"own_{name}": array for name, array in own.arrays().items()}
+    if context is not None:
+        arrays |= {f"context_{name}": array for name, array in context.arrays().items()}
+    arrays["format"] = np.array([FORMAT_VERSION], dtype=np.int64)
+    target = folder / f"indexes-{key}.npz"
+    with contextlib.suppress(OSError):
+        write_atomically(target, lambda file: np.savez(file, **arrays))  # type: ignore[arg-type]
+
+
+def load_indexes(
+    folder: Path, key: str, params: BM25Parameters
+) -> tuple[BM25Index, BM25Index | None] | None:
+    """The own and lead-in indexes cached under ``key`` (the lead-in None when the corpus has
+    none), or None when absent, of another format, or damaged."""
+    try:
+        with np.load(folder / f"indexes-{key}.npz", allow_pickle=False) as data:
+            if int(data["format"][0]) != FORMAT_VERSION:
+                return None
+            fields = {name: data[name] for name in data.files}
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    try:
+        own = BM25Index.from_arrays(_field(fields, "own_"), params)
+        has_context = any(name.startswith("context_") for name in fields)
+        context = BM25Index.from_arrays(_field(fields, "context_"), params) if has_context else None
+    except (KeyError, ValueError):
+        return None
+    if context is not None and context.size != own.size:
+        return None
+    return own, context
+
+
+def _field(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {name.removeprefix(prefix): a for name, a in arrays.items() if name.startswith(prefix)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import threading
 from collections import Counter
@@ -86,7 +87,7 @@ class Corpus:
                 starts.append(start)
                 start += len(paragraph.sentences)
         self._progress = progress
-        analysis = self._cached_analysis(rules, cache_dir)
+        analysis, indexes = self._cached_analysis(rules, cache_dir)
         self.proper_terms = analysis.proper_terms
         frequencies = analysis.frequencies
         # Topics are only needed to say what the article covers when it cannot answer: found
@@ -95,15 +96,27 @@ class Corpus:
         self._countries: dict[str, set[str]] = {
             article: set(names) for article, names in (analysis.countries or {}).items()
         }
+        # The topics' index is the first cold answer's cost at 100k sentences (0.3-0.8 s) when
+        # the article cannot answer: read from the cache with them.
+        topic_index = analysis.topic_index
         own_counts = analysis.own
         del analysis  # at 100k sentences each table of counts is tens of MB: drop them early
-        context_counts = self._context_counts(own_counts)
-        self.own = BM25Index(own_counts, self.settings.bm25)
-        del own_counts
-        self.context = (
-            BM25Index(context_counts, self.settings.bm25) if context_counts.lengths.any() else None
-        )
-        del context_counts
+        if indexes is not None:
+            self.own, self.context = indexes
+            del indexes
+        else:
+            assert own_counts is not None  # read without counts only when indexes were read
+            context_counts = self._context_counts(own_counts)
+            self.own = BM25Index(own_counts, self.settings.bm25)
+            del own_counts
+            self.context = (
+                BM25Index(context_counts, self.settings.bm25)
+                if context_counts.lengths.any()
+                else None
+            )
+            del context_counts
+            if cache_dir is not None and self._indexes_key is not None:
+                cache.save_indexes(cache_dir, self._indexes_key, self.own, self.context)
         self.speller = Speller(
             frequencies,
             self._is_known,
@@ -111,7 +124,7 @@ class Corpus:
             is_name=lambda word: stem(word) in self.proper_terms,
             is_common=lambda word: lexicon.is_common(word, _COMMON_AS_TYPED),
         )
-        self._topic_index: tuple[tuple[str, ...], dict[str, list[int]]] | None = None
+        self._topic_index = topic_index
         self._topics_lock = threading.Lock()
         self._term_spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
         # Sentence embeddings, one row per sentence, when a semantic model is given.
@@ -136,24 +149,33 @@ class Corpus:
 
     def _cached_analysis(
         self, rules: Sequence[SynonymRule], cache_dir: Path | None
-    ) -> cache.Analysis:
+    ) -> tuple[cache.Analysis, tuple[BM25Index, BM25Index | None] | None]:
         """The analysis of every sentence: from the on-disk cache when it holds this exact
-        corpus, else computed (and then cached when a cache folder is given)."""
+        corpus, else computed (and then cached when a cache folder is given); and the built
+        indexes when the cache holds them too (the analysis then read without its counts)."""
+        self._indexes_key: str | None = None
         if cache_dir is None:
-            return self._analyse()
+            return self._analyse(), None
         key = cache.cache_key(
             [(s.article_id, s.text) for s in self.sentences]
             + [(a.id, "\n".join(a.subheadlines)) for a in self.articles],
             tuple(rules),
             self.settings,
         )
-        cached = cache.load(cache_dir, key)
+        # The lead-in field also reads where paragraphs start and the photos' credits, which
+        # the sentences' texts do not fix.
+        structure = hashlib.sha256(key.encode())
+        structure.update(self.lead_in_starts().astype("<i8").tobytes())
+        structure.update(repr(sorted(self._caption_credits().items())).encode())
+        self._indexes_key = structure.hexdigest()[:32]
+        indexes = cache.load_indexes(cache_dir, self._indexes_key, self.settings.bm25)
+        cached = cache.load(cache_dir, key, with_counts=indexes is None)
         if cached is not None:
-            return cached
+            return cached, indexes
         analysis = self._analyse(with_topics=True)
         with contextlib.suppress(OSError):  # a read-only or full disk only loses the speed-up
             cache.save(cache_dir, key, analysis)
-        return analysis
+        return analysis, None
 
     def _analyse(self, with_topics: bool = False) -> cache.Analysis:
         """One analysis pass over every sentence: index terms, names, the speller's words (and
@@ -169,16 +191,18 @@ class Corpus:
             frequencies.update(surface)
             if self._progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
                 self._progress("indexing", done, total)
+        topics = {a.id: article_topics(a) for a in self.articles} if with_topics else None
         return cache.Analysis(
             own=own.build(),
             proper_terms=names.names(),
             frequencies=frequencies,
-            topics={a.id: article_topics(a) for a in self.articles} if with_topics else None,
+            topics=topics,
             countries=(
                 {a.id: frozenset(self._article_countries(a)) for a in self.articles}
                 if with_topics
                 else None
             ),
+            topic_index=self._indexed_topics(topics) if topics is not None else None,
         )
 
     @property
@@ -198,23 +222,27 @@ class Corpus:
         """Which topics (ranks in ``topic_order``) hold each term."""
         return self._topic_tables()[1]
 
-    def _topic_tables(self) -> tuple[tuple[str, ...], dict[str, list[int]]]:
+    def _topic_tables(self) -> cache.TopicIndex:
         with self._topics_lock:  # answers in worker threads may ask at the same time
             if self._topic_index is None:
                 if self._topics is None:
                     self._topics = {a.id: article_topics(a) for a in self.articles}
-                ranked = [
-                    (rank, article_rank, topic)
-                    for article_rank, article in enumerate(self.articles)
-                    for rank, topic in enumerate(self._topics[article.id])
-                ]
-                order = tuple(dict.fromkeys(t for _r, _a, t in sorted(ranked)))
-                by_term: dict[str, list[int]] = {}
-                for rank, topic in enumerate(order):
-                    for term in set(self.analyzer.document_terms(topic)):
-                        by_term.setdefault(term, []).append(rank)
-                self._topic_index = (order, by_term)
+                self._topic_index = self._indexed_topics(self._topics)
             return self._topic_index
+
+    def _indexed_topics(self, topics: dict[str, tuple[str, ...]]) -> cache.TopicIndex:
+        """Every article's topics interleaved by rank, and which of them hold each term."""
+        ranked = [
+            (rank, article_rank, topic)
+            for article_rank, article in enumerate(self.articles)
+            for rank, topic in enumerate(topics[article.id])
+        ]
+        order = tuple(dict.fromkeys(t for _r, _a, t in sorted(ranked)))
+        by_term: dict[str, list[int]] = {}
+        for rank, topic in enumerate(order):
+            for term in set(self.analyzer.document_terms(topic)):
+                by_term.setdefault(term, []).append(rank)
+        return order, by_term
 
     def sentence_term_ids(self, position: int) -> set[int]:
         """The index term ids of the sentence at ``position`` (synonyms included), read from
@@ -251,12 +279,8 @@ class Corpus:
         vocabulary = list(own.vocabulary)
         ids = {term: i for i, term in enumerate(vocabulary)}
         credits: dict[int, list[int]] = {}
-        for i, sentence in enumerate(self.sentences):
-            if sentence.number != 1 or sentence.kind is not ParagraphKind.CAPTION:
-                continue
-            article = self.article(sentence.article_id)
-            credit = article.paragraphs[sentence.paragraph - 1].credit if article else None
-            for term in self.analyzer.document_terms(credit or ""):
+        for i, credit in self._caption_credits().items():
+            for term in self.analyzer.document_terms(credit):
                 credits.setdefault(i, []).append(ids.setdefault(term, len(vocabulary)))
                 if len(ids) > len(vocabulary):
                     vocabulary.append(term)
@@ -274,6 +298,18 @@ class Corpus:
         keys = np.concatenate([b[0] for b in blocks])
         counts = np.concatenate([b[1] for b in blocks])
         return TermCounts(keys // width, keys % width, counts, lengths, tuple(vocabulary))
+
+    def _caption_credits(self) -> dict[int, str]:
+        """The photo credit of each caption's first sentence that has one, by position."""
+        credits = {}
+        for i, sentence in enumerate(self.sentences):
+            if sentence.number != 1 or sentence.kind is not ParagraphKind.CAPTION:
+                continue
+            article = self.article(sentence.article_id)
+            credit = article.paragraphs[sentence.paragraph - 1].credit if article else None
+            if credit:
+                credits[i] = credit
+        return credits
 
     def _is_known(self, word: str) -> bool:
         if word.isalpha():  # one plain word: its terms are cached, no need to re-tokenise

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -161,6 +162,70 @@ class BM25Index:
         self._token_bounds: IntArray = np.concatenate(([0], np.cumsum(table.lengths))).astype(
             np.int64
         )
+
+    # An index as arrays (``arrays`` and ``from_arrays``): a cached start at 100k sentences
+    # reads them instead of sorting and weighing every posting again (0.3-0.45 s).
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The index as plain arrays (no object, no pickle), for ``from_arrays``."""
+        by_id = sorted(self._term_ids.items(), key=lambda item: item[1])
+        return {
+            "lengths": self.document_lengths,
+            "documents": self._documents,
+            "bounds": np.asarray(self._bounds, dtype=np.int64),
+            "impacts": self._impacts,
+            "vocabulary": np.array([term for term, _ in by_id] or [""], dtype=np.str_),
+            "term_ids": np.array([i for _, i in by_id], dtype=np.int64),
+            "tokens": self._tokens if self._tokens is not None else np.zeros(0, dtype=np.int32),
+            "has_tokens": np.array([self._tokens is not None]),
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, npt.NDArray[Any]], params: BM25Parameters
+    ) -> BM25Index:
+        """The index ``arrays`` gave; ValueError when they do not make one."""
+        index = cls.__new__(cls)
+        index.params = params
+        lengths = np.asarray(arrays["lengths"])
+        documents = np.asarray(arrays["documents"])
+        bounds = np.asarray(arrays["bounds"])
+        impacts = np.asarray(arrays["impacts"])
+        term_ids = np.asarray(arrays["term_ids"])
+        tokens = np.asarray(arrays["tokens"])
+        has_tokens = bool(np.asarray(arrays["has_tokens"]).all())
+        vocabulary = np.asarray(arrays["vocabulary"]).tolist()[: len(term_ids)]
+        if (
+            lengths.dtype != np.int64
+            or documents.dtype != np.int64
+            or bounds.dtype != np.int64
+            or impacts.dtype != np.float64
+            or term_ids.dtype != np.int64
+            or tokens.dtype != np.int32
+            or not len(lengths)
+            or len(vocabulary) != len(term_ids)
+            or len(impacts) != len(documents)
+            or len(bounds) < 1
+            or int(bounds[0]) != 0
+            or int(bounds[-1]) != len(documents)
+            or bool(np.any(bounds[1:] < bounds[:-1]))
+            or (len(term_ids) and int(term_ids.max()) + 1 >= len(bounds))
+            or (
+                len(documents)
+                and not 0 <= int(documents.min()) <= int(documents.max()) < len(lengths)
+            )
+            or (has_tokens and len(tokens) != int(lengths.sum()))
+        ):
+            raise ValueError("the arrays do not make a BM25 index")
+        index.size = len(lengths)
+        index.document_lengths = lengths
+        index.average_length = float(lengths.sum()) / index.size
+        index._documents = documents
+        index._bounds = bounds.tolist()
+        index._term_ids = dict(zip(vocabulary, term_ids.tolist(), strict=True))
+        index._impacts = impacts
+        index._tokens = tokens if has_tokens else None
+        index._token_bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        return index
 
     def _okapi_impacts(
         self, table: TermCounts, order: IntArray, idf_by_id: FloatArray

@@ -9,7 +9,7 @@ import numpy as np
 
 from retrieval import Answerer, load_corpus
 from retrieval.cache import FORMAT_VERSION
-from retrieval.corpus import Corpus
+from retrieval.corpus import Corpus, IndexSettings
 from retrieval.evaluation import read_questions
 from tests.conftest import DATA, SEEDS, write_article
 
@@ -38,6 +38,8 @@ def assert_same_corpus(built: Corpus, read: Corpus) -> None:
         assert np.array_equal(mine.document_lengths, theirs.document_lengths)
     assert built.proper_terms == read.proper_terms
     assert built.topics == read.topics
+    assert built.topic_order == read.topic_order
+    assert built.topics_by_term == read.topics_by_term
     assert all(built.countries(a.id) == read.countries(a.id) for a in built.articles)
     questions = [q.question for q in read_questions(DATA / "questions-dev.jsonl")]
     first, second = Answerer(built), Answerer(read)
@@ -111,3 +113,88 @@ def test_the_cache_holds_each_articles_countries(tmp_path: Path) -> None:
         text = article.headline + " " + " ".join(s.text for s in article.sentences)
         assert stored.countries[article.id] == lexicon.countries_in(text)
         assert "ukraine" in stored.countries[article.id]
+
+
+def index_files(folder: Path) -> list[Path]:
+    """The cache's built-index files."""
+    return sorted(folder.glob("indexes-*.npz"))
+
+
+def assert_same_postings(built: Corpus, read: Corpus) -> None:
+    """Both fields' postings, impacts and tokens are equal to the bit."""
+    for mine, theirs in ((built.own, read.own), (built.context, read.context)):
+        assert mine is not None
+        assert theirs is not None
+        assert mine.vocabulary == theirs.vocabulary
+        for term in mine.vocabulary:
+            documents, impacts = mine.postings(term)
+            again, read_impacts = theirs.postings(term)
+            assert np.array_equal(documents, again)
+            assert np.array_equal(impacts, read_impacts)
+            assert mine.term_id(term) == theirs.term_id(term)
+        everything = list(range(mine.size))
+        assert np.array_equal(mine.tokens_of(everything).ids, theirs.tokens_of(everything).ids)
+
+
+def test_the_built_indexes_are_cached_and_read_back_exactly(tmp_path: Path) -> None:
+    """The first load writes the indexes beside the analysis, the second reads them: the same
+    postings, impacts and tokens as a corpus built with no cache at all."""
+    cache = tmp_path / "cache"
+    load_corpus(SEEDS, cache_dir=cache)
+    [written] = index_files(cache)
+    stamp = written.stat().st_mtime_ns
+    read = load_corpus(SEEDS, cache_dir=cache)
+    assert written.stat().st_mtime_ns == stamp  # read, not rewritten
+    assert_same_postings(load_corpus(SEEDS), read)
+    assert_same_corpus(load_corpus(SEEDS), read)
+
+
+def test_a_damaged_or_missing_index_file_is_built_again(tmp_path: Path) -> None:
+    """Garbage, arrays that do not make an index, or no file: built again, the same."""
+    from retrieval import cache as analysis_cache
+
+    cache = tmp_path / "cache"
+    load_corpus(SEEDS, cache_dir=cache)
+    [written] = index_files(cache)
+    fields = dict(np.load(written, allow_pickle=False))
+    fields["own_bounds"] = fields["own_bounds"][:-1]  # postings past the last bound
+    for damage in (b"not a zip file", None, fields):
+        if isinstance(damage, bytes):
+            written.write_bytes(damage)
+        elif damage is None:
+            written.unlink()
+        else:
+            np.savez(written, **damage)
+        key = written.stem.removeprefix("indexes-")
+        assert analysis_cache.load_indexes(cache, key, IndexSettings().bm25) is None
+        read = load_corpus(SEEDS, cache_dir=cache)
+        assert_same_postings(load_corpus(SEEDS), read)
+    assert index_files(cache) == [written]
+
+
+def test_a_changed_photo_credit_never_reads_stale_indexes(tmp_path: Path) -> None:
+    """The credit is indexed in the lead-in field but is no sentence: changing it alone still
+    gives indexes of its own, equal to a fresh build."""
+    seeds, cache = seeds_copy(tmp_path), tmp_path / "cache"
+    load_corpus(seeds, cache_dir=cache)
+    article = seeds / "coalition-of-will.txt"
+    text = article.read_text(encoding="utf-8")
+    assert "Photo by UPI Yonhap News" in text
+    article.write_text(text.replace("UPI Yonhap News", "Reuters Pictures"), encoding="utf-8")
+    read = load_corpus(seeds, cache_dir=cache)
+    assert len(index_files(cache)) == 2
+    assert read.context is not None
+    assert any(term.startswith("reuter") for term in read.context.vocabulary)
+    assert_same_postings(load_corpus(seeds), read)
+
+
+def test_the_topics_index_is_read_from_the_cache(tmp_path: Path) -> None:
+    """A start from the cache has the topics' index an unanswerable question lists topics
+    from, without analysing the topics again; equal to one found on first use."""
+    cache = tmp_path / "cache"
+    load_corpus(SEEDS, cache_dir=cache)
+    read = load_corpus(SEEDS, cache_dir=cache)
+    assert read._topic_index is not None  # before any question asked
+    fresh = load_corpus(SEEDS)
+    assert fresh._topic_index is None
+    assert (fresh.topic_order, fresh.topics_by_term) == read._topic_index

@@ -208,7 +208,10 @@ class BM25Index:
             or int(bounds[0]) != 0
             or int(bounds[-1]) != len(documents)
             or bool(np.any(bounds[1:] < bounds[:-1]))
-            or (len(term_ids) and int(term_ids.max()) + 1 >= len(bounds))
+            or (
+                len(term_ids)
+                and not 0 <= int(term_ids.min()) <= int(term_ids.max()) < len(bounds) - 1
+            )
             or (
                 len(documents)
                 and not 0 <= int(documents.min()) <= int(documents.max()) < len(lengths)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,28 @@ def test_the_fast_indexing_path_gives_the_same_terms_as_the_spanned_one(corpus: 
         fast = sorted(corpus.analyzer.document_terms(sentence.text))
         spanned = sorted(t.term for t in corpus.analyzer.document(sentence.text))
         assert fast == spanned
+
+
+def test_an_index_rebuilt_from_its_arrays_scores_the_same() -> None:
+    """arrays() then from_arrays(): the same postings, scores and tokens; arrays that do not
+    make an index (a term id past the postings, a posting past the documents, a lost token,
+    another type) are refused with ValueError."""
+    documents = [["coalition", "troops"], ["macron", "troops", "troops"], ["peace"]]
+    index = BM25Index(documents, BM25Parameters(k1=1.2, b=0.5))
+    again = BM25Index.from_arrays(index.arrays(), index.params)
+    query = ["troops", "macron", "unknown"]
+    assert np.array_equal(again.scores(query), index.scores(query))
+    assert again.vocabulary == index.vocabulary
+    assert np.array_equal(again.document_tokens(1), index.document_tokens(1))
+    damages: list[tuple[str, Callable[[np.ndarray], np.ndarray]]] = [
+        ("term_ids", lambda a: a + 10),
+        ("term_ids", lambda a: a - 10),
+        ("documents", lambda a: a + 3),
+        ("tokens", lambda a: a[:-1]),
+        ("impacts", lambda a: a.astype(np.float32)),
+    ]
+    for name, damaged in damages:
+        arrays = index.arrays()
+        arrays[name] = damaged(arrays[name])
+        with pytest.raises(ValueError, match="do not make a BM25 index"):
+            BM25Index.from_arrays(arrays, index.params)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -102,5 +103,35 @@ def load_corpus(
             seen[article.id] = article.path
         rules = load_synonyms(folder / SYNONYMS_FILE_NAME)
         if callable(encoder):
-            encoder = encoder()
+            encoder = awaited_model(encoder, progress)
         return Corpus(articles, rules, settings, cache_dir, encoder, progress)
+
+
+# How long the model may keep a start waiting before progress hears of it: on a machine's
+# first start it is prepared for this machine (3-4 s), later it is ready within a second.
+MODEL_QUIET_SECONDS = 1.0
+
+
+def awaited_model(
+    make: Callable[[], Encoder], progress: Progress | None, quiet: float = MODEL_QUIET_SECONDS
+) -> Encoder:
+    """``make()`` (the model, perhaps still setting up in a thread); while it runs past
+    ``quiet`` seconds, progress hears a "model" stage (0 of 1 when it starts and again once
+    it has waited that long, 1 of 1 when it is done), so a long first start says why."""
+    if progress is None:
+        return make()
+    progress("model", 0, 1)
+    finished = threading.Event()
+
+    def still_waiting() -> None:
+        if not finished.wait(quiet):
+            progress("model", 0, 1)
+
+    watcher = threading.Thread(target=still_waiting, name="model-wait", daemon=True)
+    watcher.start()
+    try:
+        return make()
+    finally:
+        finished.set()
+        watcher.join()
+        progress("model", 1, 1)

@@ -108,3 +108,30 @@ def test_piped_progress_is_one_summary_line(monkeypatch: pytest.MonkeyPatch) -> 
     report("encoding", 1000, 1000)
     (line,) = stream.getvalue().splitlines()
     assert line.startswith("encoding 1,000 sentences in ")
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "piped"])
+def test_a_long_wait_for_the_model_says_why_and_when_it_is_over(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    """Past the quiet time, the model's wait is one plain sentence, then how long it took;
+    no bar and no count, on a terminal or piped."""
+    monkeypatch.setattr(progress, "QUIET_FOR_SECONDS", 0.0)
+    stream = _Terminal() if terminal else io.StringIO()
+    report = progress.progress_reporter(stream)
+    report("model", 0, 1)
+    report("model", 0, 1)
+    report("model", 1, 1)
+    first, last = stream.getvalue().splitlines()
+    assert first.startswith("Setting up the embedding model for this machine")
+    assert re.fullmatch(r"The embedding model is ready \(\d+\.\d s\)\.", last)
+    assert "\r" not in stream.getvalue()
+
+
+def test_a_short_wait_for_the_model_says_nothing() -> None:
+    """Within the quiet time (every start after a machine's first): nothing written."""
+    stream = io.StringIO()
+    report = progress.progress_reporter(stream)
+    report("model", 0, 1)
+    report("model", 1, 1)
+    assert stream.getvalue() == ""

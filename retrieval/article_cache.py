@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.article import Article, ArticleMeta, Paragraph, ParagraphKind, Section, Sentence
-from retrieval.cache import code_fingerprint, write_atomically
+from retrieval.cache import code_fingerprint, kept_recent, mark_used, write_atomically
 
 FORMAT_VERSION = 1
 _KINDS = {kind.value: kind for kind in ParagraphKind}  # a dictionary is 4x faster than the call
@@ -123,7 +123,9 @@ def load(folder: Path, key: str, paths: Sequence[Path]) -> list[Article] | None:
         rows = stored["articles"]
         if [row["name"] for row in rows] != [path.name for path in paths]:
             return None
-        return [_article(row, path) for row, path in zip(rows, paths, strict=True)]
+        articles = [_article(row, path) for row, path in zip(rows, paths, strict=True)]
+        mark_used(target)
+        return articles
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
@@ -137,3 +139,4 @@ def save(folder: Path, key: str, articles: Sequence[Article]) -> None:
             ensure_ascii=False,
         ).encode("utf-8")
         write_atomically(folder / f"articles-{key}.json", lambda file: file.write(payload))
+        kept_recent(folder, "articles")

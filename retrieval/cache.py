@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -71,6 +72,33 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
         raise
 
 
+# Each kind of cache file is kept for this many folder states, the most recently used: a
+# library that changes every day (110 MB of files a state at 100k sentences) never fills the
+# disk, and a few libraries or releases sharing the folder still find theirs.
+KEPT_STATES = 4
+
+
+def kept_recent(folder: Path, kind: str, keep: int = KEPT_STATES) -> None:
+    """Delete all but the ``keep`` most recently used ``kind``-* files of ``folder`` (by
+    access time, which ``mark_used`` sets on every read); a file that cannot go stays."""
+    with contextlib.suppress(OSError):
+        found = []
+        for path in folder.glob(f"{kind}-*"):
+            with contextlib.suppress(OSError):
+                found.append((path.stat().st_atime_ns, path))
+        for _used, path in sorted(found, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def mark_used(path: Path) -> None:
+    """Note that ``path`` was just read, so ``kept_recent`` keeps it over older states: its
+    access time set to now (explicitly, as file systems mounted noatime keep none), its
+    modification time left as written."""
+    with contextlib.suppress(OSError):
+        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
+
+
 def cache_key(texts: Sequence[tuple[str, str]], rules: object, settings: object) -> str:
     """A key over (article id, sentence text) pairs, the rules, the settings and the code."""
     digest = hashlib.sha256()
@@ -115,6 +143,7 @@ def save(folder: Path, key: str, analysis: Analysis) -> Path:
     }
     target = folder / f"analysis-{key}.npz"
     write_atomically(target, lambda file: np.savez(file, **arrays))  # type: ignore[arg-type]
+    kept_recent(folder, "analysis")
     return target
 
 
@@ -134,6 +163,7 @@ def load(folder: Path, key: str, with_counts: bool = True) -> Analysis | None:
             topics = json.loads(str(data["topics"]))
             countries = json.loads(str(data["countries"]))
             topic_index = json.loads(str(data["topic_index"]))
+            mark_used(path)
             return Analysis(
                 own=own,
                 proper_terms=frozenset(data["proper_terms"].tolist()),
@@ -190,6 +220,7 @@ def save_indexes(folder: Path, key: str, own: BM25Index, context: BM25Index | No
     target = folder / f"indexes-{key}.npz"
     with contextlib.suppress(OSError):
         write_atomically(target, lambda file: np.savez(file, **arrays))  # type: ignore[arg-type]
+        kept_recent(folder, "indexes")
 
 
 def load_indexes(
@@ -212,6 +243,7 @@ def load_indexes(
         return None
     if context is not None and context.size != own.size:
         return None
+    mark_used(folder / f"indexes-{key}.npz")
     return own, context
 
 

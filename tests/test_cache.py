@@ -198,3 +198,52 @@ def test_the_topics_index_is_read_from_the_cache(tmp_path: Path) -> None:
     fresh = load_corpus(SEEDS)
     assert fresh._topic_index is None
     assert (fresh.topic_order, fresh.topics_by_term) == read._topic_index
+
+
+def test_only_the_most_recently_used_states_are_kept(tmp_path: Path) -> None:
+    """Six states of each kind: the four used last stay, whatever their names; the vectors,
+    other files and half-written temporaries are never touched."""
+    import os
+
+    from retrieval.cache import KEPT_STATES, kept_recent, mark_used
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    others = [folder / "vectors-k0.npy", folder / ".analysis-k9-tmp", folder / "notes.txt"]
+    for path in others:
+        path.write_bytes(b"x")
+    states = [folder / f"analysis-k{i}.npz" for i in range(6)]
+    for i, path in enumerate(states):
+        path.write_bytes(b"x")
+        os.utime(path, ns=(1_000_000_000 * (i + 1), 1_000_000_000 * (i + 1)))
+    mark_used(states[0])  # read just now: the oldest written is the most recently used
+    kept_recent(folder, "analysis")
+    assert KEPT_STATES == 4
+    assert sorted(p.name for p in folder.glob("analysis-*")) == [
+        "analysis-k0.npz",
+        "analysis-k3.npz",
+        "analysis-k4.npz",
+        "analysis-k5.npz",
+    ]
+    assert all(path.exists() for path in others)
+
+
+def test_a_library_that_keeps_changing_keeps_four_states_and_its_current_one(
+    tmp_path: Path,
+) -> None:
+    """Six changes of an article: each kind of cache file is kept for four states, the one
+    read last among them; a state read again outlives one that was not."""
+    seeds, cache = seeds_copy(tmp_path), tmp_path / "cache"
+    load_corpus(seeds, cache_dir=cache)
+    [first_analysis] = cached_files(cache)
+    for i in range(6):
+        if i == 3:
+            (seeds / "extra.txt").unlink()
+            load_corpus(seeds, cache_dir=cache)  # the first state again: read, marked used
+        write_article(seeds, "extra.txt", f"Extra {i}\n\nThe extra article number {i} is here.\n")
+        read = load_corpus(seeds, cache_dir=cache)
+    assert Answerer(read).ask("which extra article number is here?").found
+    for kind in ("analysis", "indexes", "articles"):
+        assert len(list(cache.glob(f"{kind}-*"))) == 4, kind
+    assert first_analysis.exists()
+    assert_same_postings(load_corpus(seeds), read)

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 import zipfile
@@ -48,14 +49,41 @@ class Analysis:
     topic_index: TopicIndex | None = None  # the same
 
 
+# The installed libraries whose output the caches keep: the stemmer (index terms), the
+# readers of Markdown, PDF and HTML (the articles' text), the country names and English word
+# frequencies (countries, topics) and rank-bm25 (the idf in the built indexes). Upgrading one
+# within the versions pyproject.toml allows must not leave a cache of the old behaviour.
+_SHAPING_DISTRIBUTIONS = (
+    "PyStemmer",
+    "markdown-it-py",
+    "pypdf",
+    "trafilatura",
+    "lxml",
+    "pycountry",
+    "wordfreq",
+    "rank-bm25",
+)
+
+
 @functools.cache
 def code_fingerprint() -> bytes:
-    """The package's own source, sub-packages (the formats) included: a release that reads or
-    analyses differently never reads old caches."""
+    """The package's own source, sub-packages (the formats) included, Python's version (its
+    Unicode tables fold the text) and the versions of the libraries that shape what is
+    cached: a release or an upgrade that reads or analyses differently never reads old
+    caches."""
+    from importlib import metadata
+
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(str(path.relative_to(_PACKAGE)).encode())
         digest.update(path.read_bytes())
+    digest.update(f"\npython {sys.version}\n".encode())
+    for name in _SHAPING_DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name} {version}\n".encode())
     return digest.digest()
 
 

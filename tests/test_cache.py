@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrieval import Answerer, load_corpus
 from retrieval.cache import FORMAT_VERSION
@@ -247,3 +248,31 @@ def test_a_library_that_keeps_changing_keeps_four_states_and_its_current_one(
         assert len(list(cache.glob(f"{kind}-*"))) == 4, kind
     assert first_analysis.exists()
     assert_same_postings(load_corpus(seeds), read)
+
+
+def test_an_upgraded_library_that_shapes_the_cache_changes_its_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library the caches depend on (here one installed for the test, found by
+    importlib.metadata like the real ones) at another version: another fingerprint, so no
+    cache written before the upgrade is read after it; absent, a third."""
+    from retrieval import cache as analysis_cache
+
+    installed = tmp_path / "site"
+    info = installed / "shaping_example-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: shaping-example\nVersion: 1.0\n")
+    monkeypatch.syspath_prepend(str(installed))
+    monkeypatch.setattr(analysis_cache, "_SHAPING_DISTRIBUTIONS", ("shaping-example",))
+    prints = []
+    for version in ("1.0", "2.0", None):
+        if version is None:
+            shutil.rmtree(info)
+        else:
+            (info / "METADATA").write_text(
+                f"Metadata-Version: 2.1\nName: shaping-example\nVersion: {version}\n"
+            )
+        analysis_cache.code_fingerprint.cache_clear()
+        prints.append(analysis_cache.code_fingerprint())
+    analysis_cache.code_fingerprint.cache_clear()
+    assert len(set(prints)) == 3

@@ -169,6 +169,8 @@ class Corpus:
         structure.update(repr(sorted(self._caption_credits().items())).encode())
         self._indexes_key = structure.hexdigest()[:32]
         indexes = cache.load_indexes(cache_dir, self._indexes_key, self.settings.bm25)
+        if indexes is not None and indexes[0].size != len(self.sentences):
+            indexes = None  # keyed on these sentences, so never expected: built again
         cached = cache.load(cache_dir, key, with_counts=indexes is None)
         if cached is not None:
             return cached, indexes

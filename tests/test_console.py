@@ -123,7 +123,7 @@ def test_a_long_wait_for_the_model_says_why_and_when_it_is_over(
     report("model", 0, 1)
     report("model", 1, 1)
     first, last = stream.getvalue().splitlines()
-    assert first.startswith("Setting up the embedding model for this machine")
+    assert first.startswith("Waiting for the embedding model")
     assert re.fullmatch(r"The embedding model is ready \(\d+\.\d s\)\.", last)
     assert "\r" not in stream.getvalue()
 

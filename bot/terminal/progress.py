@@ -17,7 +17,8 @@ UNITS = {"reading": "files", "indexing": "sentences", "encoding": "sentences"}
 # with how long they took at the end.
 WAITS = {
     "model": (
-        "Setting up the embedding model for this machine (only a first start takes this long)...",
+        "Waiting for the embedding model (a first start, or one with a new cache folder,"
+        " prepares it for this machine: a few seconds)...",
         "The embedding model is ready ({seconds:.1f} s).",
     )
 }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from retrieval import article_cache, load_corpus
 from retrieval.formats.reading import read_article
@@ -85,3 +87,28 @@ def test_the_key_changes_with_any_byte() -> None:
     assert base != article_cache.folder_key([("a.txt", b"one"), ("b.txt", b"twO")])
     assert base != article_cache.folder_key([("a.txt", b"one"), ("c.txt", b"two")])
     assert base == article_cache.folder_key([("a.txt", b"one"), ("b.txt", b"two")])
+
+
+def test_sentence_columns_that_do_not_fit_are_ignored(tmp_path: Path) -> None:
+    """Columns of different lengths, a paragraph holding more sentences than there are or
+    fewer, a kind that is no kind: the files are read again, the right articles loaded."""
+    import json
+
+    folder, cache = _library(tmp_path), tmp_path / "cache"
+    expected = [a.sentences for a in load_corpus(folder).articles]
+    load_corpus(folder, cache_dir=cache)
+    (stored,) = cache.glob("articles-*.json")
+    whole = json.loads(stored.read_text(encoding="utf-8"))
+    damages: dict[str, Callable[[dict[str, Any]], object]] = {
+        "a column cut short": lambda row: row["ends"].pop(),
+        "a paragraph past the end": lambda row: row["paragraphs"][-1].__setitem__(6, 99),
+        "sentences left over": lambda row: row["paragraphs"].pop(),
+        "no such kind": lambda row: row["kinds"].__setitem__(0, 7),
+        "an inexact text past the end": lambda row: row["inexact"].__setitem__("9999", "x"),
+    }
+    for name, damage in damages.items():
+        broken = json.loads(json.dumps(whole))
+        damage(broken["articles"][0])
+        stored.write_text(json.dumps(broken), encoding="utf-8")
+        loaded = load_corpus(folder, cache_dir=cache)
+        assert [a.sentences for a in loaded.articles] == expected, name

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
+from operator import le
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ from retrieval.article import Article, ArticleMeta, Paragraph, ParagraphKind, Se
 from retrieval.cache import code_fingerprint, kept_recent, mark_used, write_atomically
 
 FORMAT_VERSION = 2  # 2: sentences in columns, kinds as numbers
-_KINDS = tuple(ParagraphKind)  # kinds stored as their place here
-_KIND_NUMBERS = {kind: number for number, kind in enumerate(_KINDS)}
+# Kinds stored as their place in ParagraphKind; read back through a dictionary, so a number
+# that is no kind (a negative one too) is a KeyError, never another kind.
+_KINDS = dict(enumerate(ParagraphKind))
+_KIND_NUMBERS = {kind: number for number, kind in _KINDS.items()}
 
 
 def folder_key(files: Sequence[tuple[str, bytes]]) -> str:
@@ -84,9 +87,14 @@ def _article(row: dict[str, Any], path: Path) -> Article:
     inexact: dict[str, str] = row["inexact"]
     if not len(numbers) == len(starts) == len(ends) == len(kinds) == len(pages):
         raise ValueError("sentence columns of different lengths")
+    if starts and (min(starts) < 0 or max(ends) > len(text) or not all(map(le, starts, ends))):
+        raise ValueError("a sentence outside its article's text")
     texts = [text[a:b] for a, b in zip(starts, ends, strict=True)]
     for place, exact in inexact.items():
-        texts[int(place)] = exact
+        index = int(place)
+        if not 0 <= index < len(texts):
+            raise ValueError("an inexact sentence that is not one")
+        texts[index] = exact
     paragraphs = []
     first = 0
     for number, kind, start, end, credit, page, count in row["paragraphs"]:

@@ -91,7 +91,8 @@ def test_the_key_changes_with_any_byte() -> None:
 
 def test_sentence_columns_that_do_not_fit_are_ignored(tmp_path: Path) -> None:
     """Columns of different lengths, a paragraph holding more sentences than there are or
-    fewer, a kind that is no kind: the files are read again, the right articles loaded."""
+    fewer, a kind that is no kind, an offset outside the text, an inexact text at no
+    sentence: the files are read again, the right articles loaded, never a wrong quote."""
     import json
 
     folder, cache = _library(tmp_path), tmp_path / "cache"
@@ -105,6 +106,10 @@ def test_sentence_columns_that_do_not_fit_are_ignored(tmp_path: Path) -> None:
         "sentences left over": lambda row: row["paragraphs"].pop(),
         "no such kind": lambda row: row["kinds"].__setitem__(0, 7),
         "an inexact text past the end": lambda row: row["inexact"].__setitem__("9999", "x"),
+        "an inexact text counted back": lambda row: row["inexact"].__setitem__("-1", "x"),
+        "a kind counted back": lambda row: row["kinds"].__setitem__(0, -1),
+        "a sentence past the text": lambda row: row["ends"].__setitem__(-1, 10**9),
+        "a sentence ending before it starts": lambda row: row["ends"].__setitem__(0, 0),
     }
     for name, damage in damages.items():
         broken = json.loads(json.dumps(whole))

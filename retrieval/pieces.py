@@ -150,17 +150,24 @@ class PieceMatrix:
 
     def is_valid_for(self, sentences: int) -> bool:
         """Do the arrays fit a library of this many sentences (a cache read back)?"""
-        offsets = self.offsets
         return (
             self.pieces.dtype == np.int8
-            and offsets.dtype == np.int64
             and self.pieces.ndim == 2
             and self.pieces.shape[1] == DIMENSIONS
-            and offsets.shape == (sentences + 1,)
-            and int(offsets[0]) == 0
-            and int(offsets[-1]) == len(self.pieces)
-            and bool(np.all(offsets[1:] >= offsets[:-1]))
+            and offsets_fit(self.offsets, sentences, len(self.pieces))
         )
+
+
+def offsets_fit(offsets: npt.NDArray[np.int64], sentences: int, rows: int) -> bool:
+    """Do ``offsets`` mark out ``rows`` piece rows among ``sentences`` sentences: one more
+    than the sentences, int64, from 0 to ``rows``, never decreasing?"""
+    return (
+        offsets.dtype == np.int64
+        and offsets.shape == (sentences + 1,)
+        and int(offsets[0]) == 0
+        and int(offsets[-1]) == rows
+        and bool(np.all(offsets[1:] >= offsets[:-1]))
+    )
 
 
 def closest_matches(

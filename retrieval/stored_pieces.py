@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.npy_into import read_npy_header
-from retrieval.pieces import DIMENSIONS, Int8Matrix
+from retrieval.pieces import DIMENSIONS, Int8Matrix, offsets_fit
 
 _OFFSET_BYTES = 8
 
@@ -68,7 +68,6 @@ def check_stored_pieces(path: Path, sentences: int) -> StoredPieces | None:
     if len(raw) != head:
         return None
     offsets = np.frombuffer(raw, dtype="<i8").astype(np.int64)
-    rows = (shape[0] - head) // DIMENSIONS
-    if int(offsets[0]) != 0 or int(offsets[-1]) != rows or np.any(offsets[1:] < offsets[:-1]):
+    if not offsets_fit(offsets, sentences, (shape[0] - head) // DIMENSIONS):
         return None
     return StoredPieces(path, data_start + head, offsets)

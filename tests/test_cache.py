@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import Answerer, load_corpus
+from retrieval import Answerer, BM25Index, load_corpus
 from retrieval.cache import FORMAT_VERSION
 from retrieval.corpus import Corpus, IndexSettings
 from retrieval.evaluation import read_questions
@@ -22,16 +22,24 @@ def seeds_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def cached_files(folder: Path) -> list[Path]:
-    """The cache's analysis files."""
-    return sorted(folder.glob("analysis-*.npz"))
+def cached_files(folder: Path, kind: str = "analysis") -> list[Path]:
+    """The cache's files of one kind (analysis, indexes, articles)."""
+    return sorted(folder.glob(f"{kind}-*"))
+
+
+def both_fields(built: Corpus, read: Corpus) -> list[tuple[BM25Index, BM25Index]]:
+    """The own and lead-in indexes of two corpora, side by side (both must have each)."""
+    pairs = []
+    for mine, theirs in ((built.own, read.own), (built.context, read.context)):
+        assert mine is not None
+        assert theirs is not None
+        pairs.append((mine, theirs))
+    return pairs
 
 
 def assert_same_corpus(built: Corpus, read: Corpus) -> None:
     """Every table, name, word count and topic, and every answer, are equal."""
-    for mine, theirs in ((built.own, read.own), (built.context, read.context)):
-        assert mine is not None
-        assert theirs is not None
+    for mine, theirs in both_fields(built, read):
         assert mine.vocabulary == theirs.vocabulary
         assert all(
             mine.document_frequency(t) == theirs.document_frequency(t) for t in mine.vocabulary
@@ -116,16 +124,9 @@ def test_the_cache_holds_each_articles_countries(tmp_path: Path) -> None:
         assert "ukraine" in stored.countries[article.id]
 
 
-def index_files(folder: Path) -> list[Path]:
-    """The cache's built-index files."""
-    return sorted(folder.glob("indexes-*.npz"))
-
-
 def assert_same_postings(built: Corpus, read: Corpus) -> None:
     """Both fields' postings, impacts and tokens are equal to the bit."""
-    for mine, theirs in ((built.own, read.own), (built.context, read.context)):
-        assert mine is not None
-        assert theirs is not None
+    for mine, theirs in both_fields(built, read):
         assert mine.vocabulary == theirs.vocabulary
         for term in mine.vocabulary:
             documents, impacts = mine.postings(term)
@@ -142,7 +143,7 @@ def test_the_built_indexes_are_cached_and_read_back_exactly(tmp_path: Path) -> N
     postings, impacts and tokens as a corpus built with no cache at all."""
     cache = tmp_path / "cache"
     load_corpus(SEEDS, cache_dir=cache)
-    [written] = index_files(cache)
+    [written] = cached_files(cache, "indexes")
     stamp = written.stat().st_mtime_ns
     read = load_corpus(SEEDS, cache_dir=cache)
     assert written.stat().st_mtime_ns == stamp  # read, not rewritten
@@ -156,7 +157,7 @@ def test_a_damaged_or_missing_index_file_is_built_again(tmp_path: Path) -> None:
 
     cache = tmp_path / "cache"
     load_corpus(SEEDS, cache_dir=cache)
-    [written] = index_files(cache)
+    [written] = cached_files(cache, "indexes")
     fields = dict(np.load(written, allow_pickle=False))
     fields["own_bounds"] = fields["own_bounds"][:-1]  # postings past the last bound
     for damage in (b"not a zip file", None, fields):
@@ -170,7 +171,7 @@ def test_a_damaged_or_missing_index_file_is_built_again(tmp_path: Path) -> None:
         assert analysis_cache.load_indexes(cache, key, IndexSettings().bm25) is None
         read = load_corpus(SEEDS, cache_dir=cache)
         assert_same_postings(load_corpus(SEEDS), read)
-    assert index_files(cache) == [written]
+    assert cached_files(cache, "indexes") == [written]
 
 
 def test_a_changed_photo_credit_never_reads_stale_indexes(tmp_path: Path) -> None:
@@ -183,7 +184,7 @@ def test_a_changed_photo_credit_never_reads_stale_indexes(tmp_path: Path) -> Non
     assert "Photo by UPI Yonhap News" in text
     article.write_text(text.replace("UPI Yonhap News", "Reuters Pictures"), encoding="utf-8")
     read = load_corpus(seeds, cache_dir=cache)
-    assert len(index_files(cache)) == 2
+    assert len(cached_files(cache, "indexes")) == 2
     assert read.context is not None
     assert any(term.startswith("reuter") for term in read.context.vocabulary)
     assert_same_postings(load_corpus(seeds), read)
@@ -245,7 +246,7 @@ def test_a_library_that_keeps_changing_keeps_four_states_and_its_current_one(
         read = load_corpus(seeds, cache_dir=cache)
     assert Answerer(read).ask("which extra article number is here?").found
     for kind in ("analysis", "indexes", "articles"):
-        assert len(list(cache.glob(f"{kind}-*"))) == 4, kind
+        assert len(cached_files(cache, kind)) == 4, kind
     assert first_analysis.exists()
     assert_same_postings(load_corpus(seeds), read)
 

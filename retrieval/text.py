@@ -94,16 +94,24 @@ SENTENCE_STARTERS = frozenset(
     }
 )  # fmt: skip
 
-_TERMINATOR = re.compile(r"""(?:\.\.\.|…|[.!?])+["'”’»)\]]*(?=\s+)""")
+# Spelled to open with a character class ("[.!?…]+" would not), so the regex engine skips to
+# the next candidate character in C instead of trying the pattern at every position: 4x faster
+# over long texts. An ellipsis "..." is three of the class, so it needs no alternative.
+_TERMINATOR = re.compile(r"""[.!?…][.!?…]*["'”’»)\]]*(?=\s)""")
 _NEXT_START = re.compile(r"""\s+["'“‘«(\[]*([^\W_])""")
 _WORD = re.compile(r"[^\W_]+")
 # A dotted acronym: letters in groups of one or two, each followed by a period ("U.S", "a.m").
 _ACRONYM = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")
 # An inline list marker: "1." "2.)" "3)" "a." after white space or a bullet ("• 9."),
-# before an item that starts with a capital or a number on the same line.
-_LIST_MARKER = re.compile(
-    r"""(?<!\S)([•⁃‣◦▪-]\s?)?(\d{1,3}|[a-z])(\.\)|\.|\))(?=[^\S\n]+["'“‘(]?[A-Z0-9])"""
+# before an item that starts with a capital or a number on the same line. The pattern finds its
+# punctuation, which opens with a literal the regex engine skips to quickly, and passes over a
+# sentence's end after a word ("two letters, then the period" is no marker); _marker_at reads
+# the number or letter and the bullet before it.
+_MARKER_END = re.compile(
+    r"""(?:\.(?<![^\W\d_]{2}\.)\)?|\)(?<![^\W\d_]{2}\)))(?=[^\S\n]+["'“‘(]?[A-Z0-9])"""
 )
+_BULLETS = "•⁃‣◦▪-"
+_MARKER_DIGITS = 3  # "100." is a list marker; "2025." ends a sentence
 # How far back to look for the word before a period: longer than any word or dotted acronym,
 # and short, so each look is constant time however long the article is.
 _LOOK_BACK = 256
@@ -180,13 +188,45 @@ def _marker_value(label: str) -> tuple[bool, int]:
     return (True, int(label)) if label.isdigit() else (False, ord(label) - ord("a") + 1)
 
 
+def _marker_at(text: str, start: int, punctuation: int) -> tuple[int, str] | None:
+    """The start and label of the list marker whose punctuation is at ``punctuation``: one to
+    three digits or one lower-case letter, after white space or a bullet (itself after white
+    space, one space allowed between), the whole marker inside text[start:]; None if there is
+    none. Constant time: it reads at most six characters back."""
+    label_start = punctuation
+    while (
+        label_start > start
+        and punctuation - label_start <= _MARKER_DIGITS
+        and text[label_start - 1].isdecimal()  # what the regex "\d" matches
+    ):
+        label_start -= 1
+    if punctuation - label_start > _MARKER_DIGITS:
+        return None
+    if label_start == punctuation:
+        if punctuation == start or not "a" <= text[punctuation - 1] <= "z":
+            return None
+        label_start -= 1
+    # The earliest start wins: a bullet and a space, a bullet, the label alone.
+    for begin in (label_start - 2, label_start - 1, label_start):
+        if begin < start:
+            continue
+        if begin < label_start and text[begin] not in _BULLETS:
+            continue
+        if begin == label_start - 2 and not text[label_start - 1].isspace():
+            continue
+        if begin == 0 or text[begin - 1].isspace():
+            return begin, text[label_start:punctuation]
+    return None
+
+
 def _list_markers(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """Spans of inline list markers: runs of consecutive numbers or letters ("1." "2.", "a."
     "b."), and a number opening the text ("1. First point.")."""
-    found = [
-        (m.start(), m.end(), *_marker_value(m.group(2)))
-        for m in _LIST_MARKER.finditer(text, start, stop)
-    ]
+    found = []
+    for match in _MARKER_END.finditer(text, start, stop):
+        marker = _marker_at(text, start, match.start())
+        if marker is not None:
+            found.append((marker[0], match.end(), *_marker_value(marker[1])))
     if not found:
         return []
     first_text = start
@@ -217,15 +257,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             continue  # the period of a list marker
         if _is_boundary(text, match.start(), match.end(), stop):
             cuts.add(match.end())
-    spans: list[Span] = []
-    cursor = start
-    for cut in sorted(cuts) if len(cuts) > 1 else cuts:
-        spans.append(Span(cursor, cut))
-        cursor = cut
-    spans.append(Span(cursor, stop))
     trimmed: list[Span] = []
-    for span in spans:
-        first, last = span.start, span.end
+    cursor = start
+    for cut in [*sorted(cuts), stop]:
+        first, last, cursor = cursor, cut, cut
         while first < last and text[first].isspace():
             first += 1
         while last > first and text[last - 1].isspace():

@@ -106,6 +106,16 @@ def test_folding_meets_accented_and_plain_spellings() -> None:
             "Steps: 1) Mix the flour 2) Add the eggs",
             ["Steps:", "1) Mix the flour", "2) Add the eggs"],
         ),
+        (
+            "Plans: \u2022 1. Cut costs \u2022 2. Hire staff",
+            ["Plans:", "\u2022 1. Cut costs", "\u2022 2. Hire staff"],
+        ),
+        ("Plans: -1. Cut costs -2. Hire staff", ["Plans:", "-1. Cut costs", "-2. Hire staff"]),
+        ("Options: a. Stay b. Go", ["Options:", "a. Stay", "b. Go"]),
+        ("Rules: 1.) Be kind 2.) Be brief", ["Rules:", "1.) Be kind", "2.) Be brief"]),
+        ("It opened in 2024. 2025. Was busier.", ["It opened in 2024.", "2025.", "Was busier."]),
+        ("Ask Ka. Sa. Then go.", ["Ask Ka.", "Sa.", "Then go."]),
+        ("Items x1. Go x2. Stop", ["Items x1.", "Go x2.", "Stop"]),
         ("She joined Acme Inc. It was 1999.", ["She joined Acme Inc.", "It was 1999."]),
         ("She joined Acme Inc. Products in 1999.", ["She joined Acme Inc. Products in 1999."]),
         (

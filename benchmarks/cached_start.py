@@ -29,6 +29,8 @@ from load_folder import write_folder  # noqa: E402
 CHILD = """
 import sys, time
 started = time.perf_counter()
+from bot import process_defaults
+process_defaults.apply()  # as the entry point does, before NumPy loads
 from pathlib import Path
 from bot.library import load_library
 imported = time.perf_counter()

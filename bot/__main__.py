@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main
+from bot import process_defaults
+
+process_defaults.apply()  # before anything imports NumPy
+
+from bot.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval import encoding_states
 from retrieval.cache import write_atomically
 from retrieval.npy_into import read_npy_into
 from retrieval.pieces import DIMENSIONS as PIECE_DIMENSIONS
@@ -95,6 +96,8 @@ def library_encodings(
                 found[i] = _loaded(part)
         _encode_missing(encoder, groups, paths, bounds, vectors, found, progress)
         pieces = PieceMatrix.concatenated([p for p in found if isinstance(p, PieceMatrix)])
+    if cache_dir is not None:
+        encoding_states.record(cache_dir, [where.key for where in paths if where is not None])
     return Encodings(vectors, pieces)
 
 
@@ -155,6 +158,7 @@ class _CachePaths:
     """Where one group's vectors and pieces are cached, and where an older release kept its
     pieces (an .npz archive, read once and rewritten)."""
 
+    key: str
     vectors: Path
     pieces: Path
     older_pieces: Path
@@ -171,7 +175,10 @@ def _cache_paths(cache_dir: Path | None, texts: Sequence[str], graph: str) -> _C
 def _named_paths(cache_dir: Path, key: str) -> _CachePaths:
     pieces = f"pieces-{key}-{projection_key()}"
     return _CachePaths(
-        cache_dir / f"vectors-{key}.npy", cache_dir / f"{pieces}.npy", cache_dir / f"{pieces}.npz"
+        key,
+        cache_dir / f"vectors-{key}.npy",
+        cache_dir / f"{pieces}.npy",
+        cache_dir / f"{pieces}.npz",
     )
 
 

@@ -87,6 +87,7 @@ def test_bot_folders_say_what_they_hold() -> None:
             "cli.py",
             "exits.py",
             "library.py",
+            "process_defaults.py",
             "settings.py",
             "wording.py",
         ]

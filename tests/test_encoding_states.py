@@ -1,0 +1,76 @@
+"""The encodings' cache forgets the articles of library states long gone, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from retrieval import encoding_states
+from retrieval.cache import KEPT_STATES
+from retrieval.encoding_cache import library_encodings
+from retrieval.semantic import Encoder
+
+SHARED = ["Russia has opposed these discussions."]
+
+
+def _library(day: int) -> list[list[str]]:
+    """A library on ``day``: one article every day has, one written for that day alone."""
+    return [SHARED, [f"On day {day} the summit discussed item {day}.", "It ended."]]
+
+
+def _encoding_files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.name.startswith(("vectors-", "pieces-"))}
+
+
+def test_files_only_an_aged_out_state_used_are_deleted(encoder: Encoder, tmp_path: Path) -> None:
+    """Libraries on KEPT_STATES + 1 days: the first day's own article goes with its state;
+    the shared article, the kept days' articles and a file no state listed stay; the first
+    day loaded again is encoded again, the same."""
+    legacy = tmp_path / f"vectors-{'0' * 32}.npy"
+    first = library_encodings(encoder, _library(0), tmp_path)
+    legacy.write_bytes(b"an older release's file")
+    files_by_day = [_encoding_files(tmp_path) - {legacy.name}]
+    for day in range(1, KEPT_STATES + 1):
+        before = _encoding_files(tmp_path)
+        library_encodings(encoder, _library(day), tmp_path)
+        files_by_day.append(_encoding_files(tmp_path) - before)
+    remaining = _encoding_files(tmp_path)
+    shared_files = files_by_day[0] & remaining
+    assert len(shared_files) == 2  # the shared article's vectors and pieces
+    assert files_by_day[0] - shared_files, "the first day's own article had files"
+    assert not (files_by_day[0] - shared_files) & remaining
+    assert all(day <= remaining for day in files_by_day[1:])
+    assert legacy.name in remaining
+    assert len(list(tmp_path.glob(f"{encoding_states.PREFIX}-*.txt"))) == KEPT_STATES
+    again = library_encodings(encoder, _library(0), tmp_path)
+    assert np.array_equal(again.vectors, first.vectors)
+
+
+def test_a_state_loaded_again_is_kept_over_older_ones(encoder: Encoder, tmp_path: Path) -> None:
+    """The first day's library loaded again before a new day: the second day's state ages
+    out instead, and the first day's own article stays."""
+    for day in range(KEPT_STATES):
+        library_encodings(encoder, _library(day), tmp_path)
+    library_encodings(encoder, _library(0), tmp_path)
+    second_day = _encoding_files(tmp_path)
+    library_encodings(encoder, _library(KEPT_STATES), tmp_path)
+    remaining = _encoding_files(tmp_path)
+    gone = second_day - remaining
+    assert len(gone) == 2  # the second day's own article: its vectors and its pieces
+    library_encodings(encoder, _library(0), tmp_path)
+    assert _encoding_files(tmp_path) == remaining  # nothing to encode again for day 0
+
+
+def test_an_unreadable_kept_list_deletes_nothing(tmp_path: Path) -> None:
+    """A kept list that is not one (damaged, or some other tool's file): no file is deleted,
+    since the files it meant to keep cannot be told."""
+    old, kept = "a" * 32, "b" * 32
+    for key in (old, kept):
+        (tmp_path / f"vectors-{key}.npy").write_bytes(b"vectors")
+    encoding_states.record(tmp_path, [old])
+    encoding_states.record(tmp_path, [kept], keep=2)
+    damaged = encoding_states.state_path(tmp_path, [kept])
+    damaged.write_text("not a list of keys\n", encoding="ascii")
+    encoding_states.record(tmp_path, [kept, kept], keep=2)  # a third state: the first ages out
+    assert (tmp_path / f"vectors-{old}.npy").exists()

@@ -50,7 +50,7 @@ def _listed(path: Path) -> set[str] | None:
     keys = set(text.split())
     # A key is 32 hex digits (encoding_cache._vectors_key): anything else is not our list,
     # and nothing is deleted on its word.
-    if not text.endswith("\n") or not all(len(k) == 32 and _is_hex(k) for k in keys):
+    if (text and not text.endswith("\n")) or not all(len(k) == 32 and _is_hex(k) for k in keys):
         return None
     return keys
 

@@ -74,3 +74,14 @@ def test_an_unreadable_kept_list_deletes_nothing(tmp_path: Path) -> None:
     damaged.write_text("not a list of keys\n", encoding="ascii")
     encoding_states.record(tmp_path, [kept, kept], keep=2)  # a third state: the first ages out
     assert (tmp_path / f"vectors-{old}.npy").exists()
+
+
+def test_a_state_of_no_articles_is_a_list_like_any_other(tmp_path: Path) -> None:
+    """An empty list (a library whose articles have no sentence to encode) is read as empty,
+    not as damaged: it does not stop the clean-up while it is kept."""
+    old = "a" * 32
+    (tmp_path / f"vectors-{old}.npy").write_bytes(b"vectors")
+    encoding_states.record(tmp_path, [old])
+    encoding_states.record(tmp_path, [])
+    encoding_states.record(tmp_path, ["b" * 32], keep=2)
+    assert not (tmp_path / f"vectors-{old}.npy").exists()

@@ -80,6 +80,9 @@ NUMBER_ABBREVIATIONS = frozenset(
 )  # fmt: skip
 
 ABBREVIATIONS = TITLES | ENDING_ABBREVIATIONS | NUMBER_ABBREVIATIONS
+# One letter or digit more than the longest abbreviation: a period after this many of them
+# follows an ordinary word.
+_PLAIN_WORD_LENGTH = 1 + max(map(len, ABBREVIATIONS))
 
 # Capitalised words that usually open a new sentence, besides the function words.
 SENTENCE_STARTERS = frozenset(
@@ -143,7 +146,8 @@ def _spaced_dots_before(text: str, position: int) -> int:
 
 def _is_boundary(text: str, term_start: int, term_end: int, stop: int) -> bool:
     """Decide whether the terminator text[term_start:term_end] ends a sentence (the text ends
-    at ``stop``; no slice of it is copied, so splitting stays linear in its length)."""
+    at ``stop``; no slice longer than a word is copied, so splitting stays linear in its
+    length)."""
     nxt = _NEXT_START.match(text, term_end, stop)
     if nxt is None:
         return False
@@ -158,30 +162,42 @@ def _is_boundary(text: str, term_start: int, term_end: int, stop: int) -> bool:
         return not (term_start > 0 and text[term_start - 1] == "[")  # "[...]" omits words
     if mark != ".":
         return True
+    if (
+        term_start >= _PLAIN_WORD_LENGTH
+        and text[term_start - _PLAIN_WORD_LENGTH : term_start].isalnum()
+    ):
+        # The common case, decided without reading the word: one longer than any
+        # abbreviation, whose last group is too long for a dotted acronym.
+        return True
     spaced = _spaced_dots_before(text, term_start)
     if spaced >= 2:
         # ". . ." leaves words out inside a sentence; ". . . ." ends one as well.
         return spaced >= 3
-    next_word_match = _WORD.match(text, nxt.start(1), stop)
-    next_word = next_word_match.group(0).casefold() if next_word_match else ""
-    opens = next_word in SENTENCE_STARTERS or next_word in FUNCTION_WORDS
     word = _word_before(text, term_start)
     if not word:
         return not (term_start > 0 and text[term_start - 1] in "°º#")  # "N°. 12"
     if "." in word or "@" in word or "/" in word:
         # A dotted acronym ("U.S.") ends a sentence only before a typical sentence opener;
         # a web address, an e-mail or a number ("1026.253.553") ends like any word.
-        return opens if _ACRONYM.fullmatch(word) else True
+        return _opens(text, nxt.start(1), stop) if _ACRONYM.fullmatch(word) else True
     folded = word.casefold()
     if next_char.isdigit() and (folded in NUMBER_ABBREVIATIONS or folded in ABBREVIATIONS):
         return False
     if len(word) == 1 and word.isupper():
-        return opens  # an initial ("J. Smith"), unless a sentence opens ("you and I. Did")
+        # An initial ("J. Smith"), unless a sentence opens ("you and I. Did").
+        return _opens(text, nxt.start(1), stop)
     if folded in TITLES:
         return False
     if folded in ENDING_ABBREVIATIONS:
-        return opens
+        return _opens(text, nxt.start(1), stop)
     return True
+
+
+def _opens(text: str, start: int, stop: int) -> bool:
+    """Whether the word at ``start`` typically opens a sentence."""
+    match = _WORD.match(text, start, stop)
+    word = match.group(0).casefold() if match else ""
+    return word in SENTENCE_STARTERS or word in FUNCTION_WORDS
 
 
 def _marker_value(label: str) -> tuple[bool, int]:

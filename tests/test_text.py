@@ -116,6 +116,11 @@ def test_folding_meets_accented_and_plain_spellings() -> None:
         ("It opened in 2024. 2025. Was busier.", ["It opened in 2024.", "2025.", "Was busier."]),
         ("Ask Ka. Sa. Then go.", ["Ask Ka.", "Sa.", "Then go."]),
         ("Items x1. Go x2. Stop", ["Items x1.", "Go x2.", "Stop"]),
+        ("The cost was approx. Twenty dollars.", ["The cost was approx. Twenty dollars."]),
+        (
+            "The cost was unknown. Twenty people came.",
+            ["The cost was unknown.", "Twenty people came."],
+        ),
         ("She joined Acme Inc. It was 1999.", ["She joined Acme Inc.", "It was 1999."]),
         ("She joined Acme Inc. Products in 1999.", ["She joined Acme Inc. Products in 1999."]),
         (

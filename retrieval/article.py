@@ -266,6 +266,18 @@ def _plain_text_blocks(text: str) -> list[Block]:
     return [Block(span.start, span.end, role) for span, role in zip(spans, roles, strict=True)]
 
 
+def _credit(chunk: str) -> re.Match[str] | None:
+    """The photo credit closing ``chunk``, if any. A credit closes its caption, so only the
+    paragraph's tail is searched (constant time), and unless the chunk ends with ")" (the
+    "(Photo ...)" form) only what follows its last period: the other form holds none. Most
+    paragraphs end with one, and the search then reads nothing (it was a third of reading a
+    plain-text library: 0.33 s at 100k sentences)."""
+    start = max(0, len(chunk) - _CREDIT_TAIL)
+    if not chunk.rstrip().endswith(")"):
+        start = max(start, chunk.rfind(".", start) + 1)
+    return _CREDIT.search(chunk, start)
+
+
 def parse_article(path: Path, raw: bytes) -> Article:
     """Build an Article from a plain-text file's bytes, or raise ArticleError naming the file."""
     meta, text, _first_line = split_front_matter(path, decode_text(path, raw))
@@ -289,8 +301,7 @@ def build_article(path: Path, meta: ArticleMeta, text: str, blocks: Sequence[Blo
             continue
         number = len(paragraphs) + 1
         chunk = text[block.start : block.end]
-        # A credit closes its caption: only the paragraph's tail is searched (constant time).
-        credit_match = _CREDIT.search(chunk, max(0, len(chunk) - _CREDIT_TAIL))
+        credit_match = _credit(chunk)
         kind = ParagraphKind.CAPTION if block.role is BlockRole.CAPTION else ParagraphKind.BODY
         end = block.end
         credit: str | None = None

@@ -48,6 +48,31 @@ def test_the_photo_caption_is_quotable_without_its_credit(corpus: Corpus) -> Non
     assert caption.sentences[0].text.endswith("are seen meeting.")
 
 
+@pytest.mark.parametrize(
+    ("caption", "credit"),
+    [
+        ("Leaders met in Paris. Photo by Agence Presse", "Photo by Agence Presse"),
+        (
+            "Leaders met in Paris. (Photo: Agence Presse. File image)",
+            "(Photo: Agence Presse. File image)",
+        ),
+        ("Leaders met in Paris (Image courtesy of the U.N.)", "(Image courtesy of the U.N.)"),
+        ("Leaders met in Paris. Photos: Reuters, AFP", "Photos: Reuters, AFP"),
+        ("Photo by the author. Leaders met in Paris.", None),
+    ],
+)
+def test_a_credit_closing_a_paragraph_is_kept_apart(
+    tmp_path: Path, caption: str, credit: str | None
+) -> None:
+    """A credit closes its caption, in either form, periods inside the brackets or not; a
+    credit that does not close the paragraph is text."""
+    body = f"Headline\n\nThe leaders talked.\n\n{caption}\n"
+    article = load_article(write_article(tmp_path, "a.txt", body))
+    last = article.paragraphs[-1]
+    assert last.credit == credit
+    assert (last.kind is ParagraphKind.CAPTION) is (credit is not None)
+
+
 def test_every_sentence_is_the_exact_slice_of_the_article_at_its_offsets(corpus: Corpus) -> None:
     """Citation offsets point at exactly the quoted text."""
     for article in corpus.articles:

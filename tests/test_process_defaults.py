@@ -11,7 +11,14 @@ import pytest
 from tests.conftest import ROOT
 
 # What the entry point runs before a command, then NumPy's own record of its choice.
-_PROBE = "import bot.__main__, numpy; print(numpy._core.multiarray._get_madvise_hugepage())"
+_PROBE = """
+import bot.__main__
+try:
+    from numpy._core import multiarray  # NumPy 2
+except ImportError:
+    from numpy.core import multiarray  # NumPy 1.26, which pyproject.toml allows
+print(multiarray._get_madvise_hugepage())
+"""
 
 
 def _huge_pages_asked(admin_setting: str | None) -> str:

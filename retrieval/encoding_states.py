@@ -19,6 +19,9 @@ from pathlib import Path
 from retrieval.cache import KEPT_STATES, mark_used, write_atomically
 
 PREFIX = "encodings"
+# The files an article's encodings are kept in: vectors-<key>.npy, pieces-<key>-<projection>.npy
+# (and .npz from an earlier release).
+_FILE_KINDS = ("vectors", "pieces")
 
 
 def state_path(cache_dir: Path, keys: Sequence[str]) -> Path:
@@ -73,10 +76,16 @@ def _forget_old_states(cache_dir: Path, keep: int) -> None:
         if keys is None:
             return
         kept |= keys
+    stale: set[str] = set()
     for _used, _name, path in found[keep:]:
-        for key in (_listed(path) or set()) - kept:
-            for stale in [cache_dir / f"vectors-{key}.npy", *cache_dir.glob(f"pieces-{key}-*")]:
+        stale |= (_listed(path) or set()) - kept
+    if stale:
+        # One listing of the folder for all of them (thousands of files at 100k sentences).
+        for entry in cache_dir.iterdir():
+            kind, _, rest = entry.name.partition("-")
+            if kind in _FILE_KINDS and rest[:32] in stale:
                 with contextlib.suppress(OSError):
-                    stale.unlink()
+                    entry.unlink()
+    for _used, _name, path in found[keep:]:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -3,22 +3,29 @@
 Vectors and pieces are cached one article a file (retrieval/encoding_cache.py), so a library
 that changes leaves the files of the articles it dropped behind: about 2.3 KB a sentence,
 gigabytes in time for a large library that rotates its articles. Each library state (its
-articles' encoding keys) is listed in a small ``encodings-<state>.txt``; the ``KEPT_STATES``
-most recently used lists are kept, and when one ages out, the files it names that no kept list
-names are deleted with it. Files no list ever named (an older release's, or another tool's)
-are left alone: deleting them could cost minutes of encoding.
+articles' encoding keys) is listed in a small ``encodings-<state>.txt``; a list is kept while
+it is among the ``KEPT_STATES`` most recently used or was used in the last ``KEPT_DAYS`` days,
+and when it ages out, the files it names that no kept list names are deleted with it. Files
+no list ever named (an older release's, or another tool's) are left alone: deleting them could
+cost minutes of encoding.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from retrieval.cache import KEPT_STATES, mark_used, write_atomically
+from retrieval.cache import KEPT_STATES, write_atomically
 
 PREFIX = "encodings"
+# A state used this recently is kept however many others came after it: the default vectors
+# folder is shared by every library a user opens, and trying a few small folders must not
+# cost the main library minutes of encoding at its next start.
+KEPT_DAYS = 30
 # The files an article's encodings are kept in: vectors-<key>.npy, pieces-<key>-<projection>.npy
 # (and .npz from an earlier release).
 _FILE_KINDS = ("vectors", "pieces")
@@ -36,12 +43,21 @@ def record(cache_dir: Path, keys: Sequence[str], keep: int = KEPT_STATES) -> Non
     forgotten with the files only they named. A folder that cannot be written keeps all."""
     path = state_path(cache_dir, keys)
     if path.is_file():
-        mark_used(path)
+        _mark_used(path)
         return
     with contextlib.suppress(OSError):
         write_atomically(path, lambda file: file.write("".join(f"{k}\n" for k in keys).encode()))
-        mark_used(path)  # to the nanosecond: a new file's own times are a clock tick coarse
+        _mark_used(path)  # to the nanosecond: a new file's own times are a clock tick coarse
         _forget_old_states(cache_dir, keep)
+
+
+def _mark_used(path: Path) -> None:
+    """A list's last use is its modification time, set to now: the clean-up reads the lists,
+    and on file systems mounted relatime a read moves the access time, which would make every
+    list it reads look just used."""
+    with contextlib.suppress(OSError):
+        now = time.time_ns()
+        os.utime(path, ns=(now, now))
 
 
 def _listed(path: Path) -> set[str] | None:
@@ -63,21 +79,25 @@ def _is_hex(text: str) -> bool:
 
 
 def _forget_old_states(cache_dir: Path, keep: int) -> None:
-    """Delete the lists beyond the ``keep`` most recently used and the encoding files only
-    they name. Nothing at all when a kept list cannot be read: its files might be among them."""
+    """Delete the lists neither among the ``keep`` most recently used nor used in the last
+    KEPT_DAYS days, and the encoding files only they name. Nothing at all when a kept list
+    cannot be read: its files might be among them."""
     found = []
     for path in cache_dir.glob(f"{PREFIX}-*.txt"):
         with contextlib.suppress(OSError):
-            found.append((path.stat().st_atime_ns, path.name, path))
+            found.append((path.stat().st_mtime_ns, path.name, path))
     found.sort(reverse=True)
+    recent = time.time_ns() - KEPT_DAYS * 86_400 * 10**9
+    kept_lists = [p for i, (used, _n, p) in enumerate(found) if i < keep or used >= recent]
+    gone_lists = [p for i, (used, _n, p) in enumerate(found) if not (i < keep or used >= recent)]
     kept: set[str] = set()
-    for _used, _name, path in found[:keep]:
+    for path in kept_lists:
         keys = _listed(path)
         if keys is None:
             return
         kept |= keys
     stale: set[str] = set()
-    for _used, _name, path in found[keep:]:
+    for path in gone_lists:
         stale |= (_listed(path) or set()) - kept
     if stale:
         # One listing of the folder for all of them (thousands of files at 100k sentences).
@@ -86,6 +106,6 @@ def _forget_old_states(cache_dir: Path, keep: int) -> None:
             if kind in _FILE_KINDS and rest[:32] in stale:
                 with contextlib.suppress(OSError):
                     entry.unlink()
-    for _used, _name, path in found[keep:]:
+    for path in gone_lists:
         with contextlib.suppress(OSError):
             path.unlink()

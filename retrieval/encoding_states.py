@@ -39,8 +39,9 @@ def state_path(cache_dir: Path, keys: Sequence[str]) -> Path:
 
 def record(cache_dir: Path, keys: Sequence[str], keep: int = KEPT_STATES) -> None:
     """Note that the library whose articles' encodings are named ``keys`` was just loaded: its
-    list marked used, or written, and then the states beyond the ``keep`` most recently used
-    forgotten with the files only they named. A folder that cannot be written keeps all."""
+    list marked used, or written, and then the states neither among the ``keep`` most recently
+    used nor used in the last KEPT_DAYS days forgotten with the files only they named. A
+    folder that cannot be written keeps all."""
     path = state_path(cache_dir, keys)
     if path.is_file():
         _mark_used(path)

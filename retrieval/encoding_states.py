@@ -29,6 +29,7 @@ KEPT_DAYS = 30
 # The files an article's encodings are kept in: vectors-<key>.npy, pieces-<key>-<projection>.npy
 # (and .npz from an earlier release).
 _FILE_KINDS = ("vectors", "pieces")
+_HEX = frozenset("0123456789abcdef")
 
 
 def state_path(cache_dir: Path, keys: Sequence[str]) -> Path:
@@ -70,13 +71,9 @@ def _listed(path: Path) -> set[str] | None:
     keys = set(text.split())
     # A key is 32 hex digits (encoding_cache._vectors_key): anything else is not our list,
     # and nothing is deleted on its word.
-    if (text and not text.endswith("\n")) or not all(len(k) == 32 and _is_hex(k) for k in keys):
+    if (text and not text.endswith("\n")) or not all(len(k) == 32 and set(k) <= _HEX for k in keys):
         return None
     return keys
-
-
-def _is_hex(text: str) -> bool:
-    return all(ch in "0123456789abcdef" for ch in text)
 
 
 def _forget_old_states(cache_dir: Path, keep: int) -> None:
@@ -89,8 +86,10 @@ def _forget_old_states(cache_dir: Path, keep: int) -> None:
             found.append((path.stat().st_mtime_ns, path.name, path))
     found.sort(reverse=True)
     recent = time.time_ns() - KEPT_DAYS * 86_400 * 10**9
-    kept_lists = [p for i, (used, _n, p) in enumerate(found) if i < keep or used >= recent]
-    gone_lists = [p for i, (used, _n, p) in enumerate(found) if not (i < keep or used >= recent)]
+    kept_lists: list[Path] = []
+    gone_lists: list[Path] = []
+    for i, (used, _name, path) in enumerate(found):
+        (kept_lists if i < keep or used >= recent else gone_lists).append(path)
     kept: set[str] = set()
     for path in kept_lists:
         keys = _listed(path)

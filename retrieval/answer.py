@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval import lexicon
+from retrieval import lexicon, typos
 from retrieval.corpus import Corpus
 from retrieval.decision import Decider, Verdict, bundled_decider
 from retrieval.limits import DEFAULT_TOP_K, MAX_TOP_K
@@ -181,6 +181,7 @@ class Answerer:
         general-English tables, and the countries each article names (read from its whole
         text, about 2 ms an article, otherwise paid by the first question naming a country)."""
         lexicon.prepare()
+        typos.load()
         self.ask("who said what about the first thing, how many and when?")
         for article in self.corpus.articles:
             self.corpus.countries(article.id)

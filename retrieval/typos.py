@@ -6,9 +6,6 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from itertools import chain
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, Levenshtein
-
 from retrieval.stopwords import STOPWORDS
 from retrieval.text import DAMAGE_MARK
 
@@ -40,6 +37,8 @@ def plausible_typo(typed: str, meant: str, is_name: bool) -> bool:
     """Whether ``typed`` is a likely slip for ``meant``: a swap of neighbours, a missing or
     doubled letter, a key next to the right one, or (in names) a vowel heard differently.
     Other substitutions ("price" for "prime") are usually a different word, not a typo."""
+    from rapidfuzz.distance import OSA, Levenshtein
+
     if OSA.distance(typed, meant) < Levenshtein.distance(typed, meant):
         return True
     for op in Levenshtein.editops(typed, meant):
@@ -54,6 +53,13 @@ def plausible_typo(typed: str, meant: str, is_name: bool) -> bool:
             continue
         return False
     return True
+
+
+def load() -> None:
+    """Import the edit-distance library now. It is imported on first use otherwise: most
+    questions have no unknown word, and ``article-bot ask`` should not wait 20-30 ms for it."""
+    import rapidfuzz.distance
+    import rapidfuzz.process  # noqa: F401
 
 
 def max_edits(word: str) -> int:
@@ -124,6 +130,9 @@ class Speller:
         )
         if not candidates:
             return word
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         # The eight nearest, ties in alphabetical order: the same eight whichever lengths the
         # candidates were gathered by.
         nearest = sorted(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from retrieval import Corpus
@@ -50,3 +54,43 @@ def test_a_common_english_word_is_taken_as_written_even_one_letter_from_an_artic
     assert any(" clash " in f" {s.text.lower()} " for s in corpus.sentences)
     assert corpus.speller("cash") == "cash"
     assert corpus.speller("clahs") == "clash"
+
+
+_IMPORT_PROBE = """
+import sys
+from pathlib import Path
+from retrieval import Answerer, load_corpus
+answerer = Answerer(load_corpus(Path(sys.argv[1])))
+print(answerer.ask(sys.argv[2]).passages[0].text[:40])
+print("rapidfuzz" in sys.modules)
+if len(sys.argv) > 3:
+    answerer.warm_up()
+    print("rapidfuzz.process" in sys.modules)
+"""
+
+
+def _probe(*args: str) -> list[str]:
+    """Run the probe in a fresh interpreter: what a process imports is process-wide."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE, str(seeds), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+def test_a_question_of_known_words_does_not_load_the_edit_distance_library() -> None:
+    """`article-bot ask` pays for rapidfuzz's import only when a word needs correcting."""
+    assert _probe("who opposed the coalition?") == [
+        "Russia has opposed these discussions.",
+        "False",
+    ]
+
+
+def test_a_slip_loads_it_and_is_corrected_and_warm_up_loads_it_first() -> None:
+    """The first correction imports it on the way; the bot's warm-up imports it before any
+    user asks, so no question waits for it."""
+    assert _probe("who opposd the coalition?") == ["Russia has opposed these discussions.", "True"]
+    assert _probe("who opposed the coalition?", "warm")[1:] == ["False", "True"]

@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 from squad import SquadArticle, as_article  # noqa: E402
 
 from retrieval import Answerer, Corpus, load_corpus  # noqa: E402
+from retrieval.article import parse_article  # noqa: E402
 from retrieval.decision import Decider, neutral_decider  # noqa: E402
 from retrieval.evaluation import gold_pattern, passage_matches, read_questions  # noqa: E402
 from retrieval.linear import LinearModel  # noqa: E402
@@ -79,6 +80,10 @@ NOT_IN_SQUAD2_DEV = frozenset(
 ARTICLE_WEIGHT = 5.0
 CANDIDATES = 20
 L2 = 1.0
+# Near misses made by cutting answers out (removed_answer_items): each article's answerable
+# questions in this many shares, one cut at a time, so most of the article stays.
+REMOVED_PARTS = 5
+REMOVED_WEIGHT = 1.0
 
 
 @dataclass
@@ -130,6 +135,61 @@ def squad_items(
                         answerer,
                         1.0,
                     )
+                )
+    return items
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the spans cut out (they do not overlap)."""
+    kept, at = [], 0
+    for start, end in sorted(spans):
+        kept.append(text[at:start])
+        at = end
+    kept.append(text[at:])
+    return "".join(kept)
+
+
+def removed_answer_items(
+    path: Path,
+    split_of: Callable[[int], str | None],
+    encoder: Encoder | None,
+    source: str,
+    weight: float,
+) -> list[Item]:
+    """Near misses made from answerable SQuAD questions: the article with the sentences that
+    answer one share of its questions cut out, those questions asked of what is left. The
+    article still speaks of the question's subject, in its other sentences, and no longer
+    says the answer: the kind of question a reader asks that the article touches and does not
+    answer. A question whose answer text still occurs anywhere in what is left is not used."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    items: list[Item] = []
+    for index, entry in enumerate(data):
+        if split_of(index) != "train":
+            continue
+        squad = SquadArticle(entry["title"], tuple(p["context"] for p in entry["paragraphs"]))
+        article, starts = as_article(index, squad)
+        sentences = Corpus([article]).sentences
+        asked = [
+            (qa["question"], [starts[p] + a["answer_start"] for a in qa["answers"]], qa["answers"])
+            for p, paragraph in enumerate(entry["paragraphs"])
+            for qa in paragraph["qas"]
+            if not qa.get("is_impossible", False) and qa["answers"]
+        ]
+        for part in range(REMOVED_PARTS):
+            chosen = asked[part::REMOVED_PARTS]
+            offsets = {o for _q, found, _a in chosen for o in found}
+            cut = [
+                (s.start, s.end) for s in sentences if any(s.start <= o < s.end for o in offsets)
+            ]
+            text = _without(article.text, cut)
+            folded = text.casefold()
+            variant = parse_article(Path(f"removed-{index:02d}-{part}.txt"), text.encode("utf-8"))
+            answerer = training_answerer(Corpus([variant], encoder=encoder))
+            for question, _found, answers in chosen:
+                if any(a["text"].casefold() in folded for a in answers):
+                    continue
+                items.append(
+                    Item(source, "train", False, question, lambda _doc: False, answerer, weight)
                 )
     return items
 
@@ -359,6 +419,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="save the models")
     parser.add_argument("--no-semantic", action="store_true", help="train the BM25-only models")
+    parser.add_argument(
+        "--extra",
+        choices=("none", "squad1", "near-misses"),
+        default="none",
+        help="more questions for the decision: SQuAD v1.1's, and near misses made from them",
+    )
     args = parser.parse_args()
     semantic = not args.no_semantic
     encoder = default_encoder() if semantic else None
@@ -397,8 +463,24 @@ def main() -> None:
         # training questions of our files (docs/quality.md): BM25 alone keeps it.
         ranker = evidence
 
+    extra: list[Item] = []
+    if args.extra in ("squad1", "near-misses"):
+        extra += [
+            Item(i.source, i.split, i.answerable, i.question, i.correct, i.answerer, REMOVED_WEIGHT)
+            for i in squad1
+            if i.split == "train"
+        ]
+    if args.extra == "near-misses":
+        for path, split_of, source in (
+            (SQUAD2, lambda i: "train" if i % 2 == 0 else None, "removed-squad2"),
+            (SQUAD1, lambda i: "train" if i in chosen else None, "removed-squad1"),
+        ):
+            extra += removed_answer_items(path, split_of, encoder, source, REMOVED_WEIGHT)
+    print(f"decision's extra questions: {len(extra)}")
     train = [
-        m for m in measure([*squad2, *ours_train], ranker, evidence) if m.item.split == "train"
+        m
+        for m in measure([*squad2, *ours_train, *extra], ranker, evidence)
+        if m.item.split == "train"
     ]
     usable = [m for m in train if m.signals is not None]
     x = np.vstack([m.signals for m in usable])
@@ -418,6 +500,7 @@ def main() -> None:
         ("squad2 held-out", heldout),
         ("blind-dev (trained)", [m for m in train if m.item.source == "blind-dev"]),
         ("questions-dev (trained)", [m for m in train if m.item.source == "questions-dev"]),
+        ("near misses made (trained)", [m for m in train if m.item.source.startswith("removed")]),
         (
             "blind-test",
             measure([i for i in ours_test if i.source == "blind-test"], ranker, evidence),

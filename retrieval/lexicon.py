@@ -25,7 +25,8 @@ _lock = threading.Lock()
 def zipf(word: str) -> float:
     """How common ``word`` is in English on the Zipf scale (0 for a word wordfreq never saw)."""
     # A plain word is read from wordfreq's list without importing wordfreq (a quarter-second
-    # pause in a one-shot question); the figure is the same.
+    # pause in a one-shot question), or once prepare() has loaded it, from its table without
+    # its tokeniser; the figure is the same.
     quick = ENGLISH.zipf(word)
     if quick is not None:
         return quick
@@ -37,12 +38,15 @@ def zipf(word: str) -> float:
 
 def prepare() -> None:
     """Load wordfreq now, for a long-running process: its table serves every word from here
-    on, so the packed list's copy is let go (tens of megabytes, and 0.1 s of start-up)."""
+    on (plain words read from it directly), so the packed list's copy is let go (tens of
+    megabytes, and 0.1 s of start-up)."""
     with _lock:
-        from wordfreq import zipf_frequency
+        from wordfreq import get_frequency_dict, zipf_frequency
 
         zipf_frequency("warm", "en")  # its lists load on the first call
-    ENGLISH.step_aside()
+        # The table zipf_frequency(word, "en") reads: "best" is the default wordlist.
+        table = get_frequency_dict("en", "best")
+    ENGLISH.use_table(table)
 
 
 def rarity(word: str) -> float:

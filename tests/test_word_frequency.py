@@ -1,4 +1,4 @@
-"""The packed-list reader gives wordfreq's own Zipf figures, and steps aside when it cannot."""
+"""The packed list and wordfreq's own table give wordfreq's exact Zipf figures, or step aside."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgpack
 import pytest
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from retrieval import lexicon
 from retrieval.word_frequency import (
@@ -141,14 +141,31 @@ def test_the_lexicon_figures_are_wordfreqs_whichever_way_they_are_read(
     lexicon.zipf.cache_clear()
     assert [lexicon.zipf(word) for word in words] == expected
     assert quick.zipf("coalition") is not None  # the plain words were read from the list
-    quick.step_aside()
+    quick.use_table(get_frequency_dict("en", "best"))
     lexicon.zipf.cache_clear()
-    assert quick.zipf("coalition") is None
+    assert quick.zipf("coalition") == zipf_frequency("coalition", "en")
     assert [lexicon.zipf(word) for word in words] == expected
     lexicon.zipf.cache_clear()
 
 
+def test_wordfreqs_own_table_gives_its_exact_figures(
+    english_list: Path, plain_words: list[str]
+) -> None:
+    """What a long-running process reads plain words from, once wordfreq is loaded."""
+    frequencies = EnglishFrequencies(english_list)
+    frequencies.use_table(get_frequency_dict("en", "best"))
+    sample = [*plain_words[::7], "macorn", "zzzzq", "nowordlikethis"]
+    mismatched = [
+        (word, frequencies.zipf(word), zipf_frequency(word, "en"))
+        for word in sample
+        if frequencies.zipf(word) != zipf_frequency(word, "en")
+    ]
+    assert mismatched == []
+    assert frequencies.zipf("Macron") is None  # not plain: still wordfreq's to tokenise
+
+
 def test_a_long_running_process_reads_frequencies_from_wordfreq_alone() -> None:
     lexicon.prepare()
-    assert ENGLISH.zipf("coalition") is None
+    assert ENGLISH.zipf("coalition") == zipf_frequency("coalition", "en")
+    assert ENGLISH.zipf("nowordlikethis") == 0.0
     assert lexicon.rarity("coalition") == max(0.0, (6.0 - zipf_frequency("coalition", "en")) / 6)

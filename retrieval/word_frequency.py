@@ -5,7 +5,8 @@ a word the article never uses: 0.15 s to import (its tokenisers compile dozens o
 0.1 s to turn its 321,180-word list into a table. A plain lower-case ASCII word needs none of
 that: its frequency is the bucket that lists it. This module finds that bucket in wordfreq's
 own file and does wordfreq's arithmetic on it, so the figures are wordfreq's to the last digit
-(tests/test_word_frequency.py compares them word by word). Other words go to wordfreq.
+(tests/test_word_frequency.py compares them word by word). Other words go to wordfreq. Once a
+long-running process has loaded wordfreq, plain words are read from wordfreq's own table.
 """
 
 from __future__ import annotations
@@ -129,8 +130,9 @@ class EnglishFrequencies:
             return self._packed
 
     def zipf(self, word: str) -> float | None:
-        """wordfreq's zipf_frequency(word, "en") for a plain word; None for any other word or
-        when the installed list is not the pinned one (ask wordfreq then)."""
+        """wordfreq's zipf_frequency(word, "en") for a plain word, from wordfreq's table once
+        use_table has given it, else from the packed list; None for any other word, or when
+        there is no table and the installed list is not the pinned one (ask wordfreq then)."""
         if not is_plain(word):
             return None
         frequencies = self._frequencies

@@ -31,7 +31,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +83,8 @@ L2 = 1.0
 # Near misses made by cutting answers out (removed_answer_items): each article's answerable
 # questions in this many shares, one cut at a time, so most of the article stays.
 REMOVED_PARTS = 5
-REMOVED_WEIGHT = 1.0
+# The weight of each question --extra adds to the decision's training.
+EXTRA_WEIGHT = 1.0
 
 
 @dataclass
@@ -430,12 +431,19 @@ def main() -> None:
     encoder = default_encoder() if semantic else None
     kind = "semantic" if semantic else "bm25"
 
-    squad2 = squad_items(SQUAD2, lambda i: "train" if i % 2 == 0 else "heldout", encoder, "squad2")
+    def squad2_split(index: int) -> str:
+        return "train" if index % 2 == 0 else "heldout"
+
+    squad2 = squad_items(SQUAD2, squad2_split, encoder, "squad2")
     squad1_data = json.loads(SQUAD1.read_text())["data"]
     chosen = [i for i, e in enumerate(squad1_data) if e["title"] in NOT_IN_SQUAD2_DEV]
     if len(chosen) != len(NOT_IN_SQUAD2_DEV):
         raise SystemExit(f"{SQUAD1} lacks some of the articles the ordering model learns from")
-    squad1 = squad_items(SQUAD1, lambda i: "train" if i in chosen else None, encoder, "squad1")
+
+    def squad1_split(index: int) -> str | None:
+        return "train" if index in chosen else None
+
+    squad1 = squad_items(SQUAD1, squad1_split, encoder, "squad1")
     bundled = load_corpus(ROOT / "seeds", encoder=encoder)
     answerer = training_answerer(bundled)
     ours_train = [
@@ -465,17 +473,10 @@ def main() -> None:
 
     extra: list[Item] = []
     if args.extra in ("squad1", "near-misses"):
-        extra += [
-            Item(i.source, i.split, i.answerable, i.question, i.correct, i.answerer, REMOVED_WEIGHT)
-            for i in squad1
-            if i.split == "train"
-        ]
+        extra += [replace(i, weight=EXTRA_WEIGHT) for i in squad1 if i.split == "train"]
     if args.extra == "near-misses":
-        for path, split_of, source in (
-            (SQUAD2, lambda i: "train" if i % 2 == 0 else None, "removed-squad2"),
-            (SQUAD1, lambda i: "train" if i in chosen else None, "removed-squad1"),
-        ):
-            extra += removed_answer_items(path, split_of, encoder, source, REMOVED_WEIGHT)
+        extra += removed_answer_items(SQUAD2, squad2_split, encoder, "removed-squad2", EXTRA_WEIGHT)
+        extra += removed_answer_items(SQUAD1, squad1_split, encoder, "removed-squad1", EXTRA_WEIGHT)
     print(f"decision's extra questions: {len(extra)}")
     train = [
         m

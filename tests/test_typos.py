@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from retrieval import Corpus
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -71,11 +71,11 @@ if len(sys.argv) > 3:
 
 def _probe(*args: str) -> list[str]:
     """Run the probe in a fresh interpreter: what a process imports is process-wide."""
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
     result = subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE, str(seeds), *args],
+        [sys.executable, "-c", _IMPORT_PROBE, str(ROOT / "seeds"), *args],
         capture_output=True,
         text=True,
+        timeout=60,
         check=True,
     )
     return result.stdout.splitlines()

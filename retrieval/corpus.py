@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import threading
@@ -117,11 +118,14 @@ class Corpus:
             del context_counts
             if cache_dir is not None and self._indexes_key is not None:
                 cache.save_indexes(cache_dir, self._indexes_key, self.own, self.context)
+        proper_terms = self.proper_terms
+        # Its functions hold the index and the names, not the corpus: a corpus in no reference
+        # cycle is freed the moment a reload drops it, even one the collector never walks.
         self.speller = Speller(
             frequencies,
-            self._is_known,
+            functools.partial(_is_known, self.own),
             self.analyzer.rule_words,
-            is_name=lambda word: stem(word) in self.proper_terms,
+            is_name=lambda word: stem(word) in proper_terms,
             is_common=lambda word: lexicon.is_common(word, _COMMON_AS_TYPED),
         )
         self._topic_index = topic_index
@@ -313,13 +317,6 @@ class Corpus:
                 credits[i] = credit
         return credits
 
-    def _is_known(self, word: str) -> bool:
-        if word.isalpha():  # one plain word: its terms are cached, no need to re-tokenise
-            terms = word_terms(word)
-            return bool(terms) and all(term in self.own for term in terms)
-        tokens = base_tokens(word)
-        return bool(tokens) and all(t.term in self.own for t in tokens)
-
     def countries(self, article_id: str) -> set[str]:
         """The country names an article writes (folded), for questions about others: read
         from the analysis cache, or found on first use."""
@@ -375,3 +372,12 @@ class Corpus:
         if after is not None and after.article_id != sentence.article_id:
             after = None
         return before, after
+
+
+def _is_known(index: BM25Index, word: str) -> bool:
+    """Whether every term of ``word`` is one ``index`` holds."""
+    if word.isalpha():  # one plain word: its terms are cached, no need to re-tokenise
+        terms = word_terms(word)
+        return bool(terms) and all(term in index for term in terms)
+    tokens = base_tokens(word)
+    return bool(tokens) and all(t.term in index for t in tokens)

@@ -33,8 +33,13 @@ from bot import process_defaults
 process_defaults.apply()  # as the entry point does, before NumPy loads
 from pathlib import Path
 from bot.library import load_library
+try:  # as the command line loads a process's first library (older versions: no such step)
+    from bot.warm_start import kept_for_the_process
+except ImportError:
+    from contextlib import nullcontext as kept_for_the_process
 imported = time.perf_counter()
-corpus = load_library(sys.argv[1] == "semantic", Path(sys.argv[2]), Path(sys.argv[3]))
+with kept_for_the_process():
+    corpus = load_library(sys.argv[1] == "semantic", Path(sys.argv[2]), Path(sys.argv[3]))
 loaded = time.perf_counter()
 print(f"{imported - started:.3f} {loaded - imported:.3f} {len(corpus.sentences)}")
 """

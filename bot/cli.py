@@ -141,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.library import load_library
     from bot.terminal import commands, console
     from bot.terminal.progress import progress_reporter
+    from bot.warm_start import kept_for_the_process
     from retrieval import Answerer
 
     if args.command in ("add", "remove"):
@@ -153,10 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # `article-bot add URL | head`: the change itself is made
             return EXIT_OK
     try:
-        corpus = load_library(
-            settings.semantic, seeds, settings.index_cache_dir, progress_reporter(sys.stderr)
-        )
-        answerer = Answerer(corpus)
+        with kept_for_the_process():
+            corpus = load_library(
+                settings.semantic, seeds, settings.index_cache_dir, progress_reporter(sys.stderr)
+            )
+            answerer = Answerer(corpus)
         top_k = getattr(args, "top_k", None) or settings.top_k
         if wants_discord:
             return _discord(settings, answerer, args)

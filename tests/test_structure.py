@@ -89,6 +89,7 @@ def test_bot_folders_say_what_they_hold() -> None:
             "library.py",
             "process_defaults.py",
             "settings.py",
+            "warm_start.py",
             "wording.py",
         ]
     )

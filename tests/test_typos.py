@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from retrieval import Corpus
-from tests.conftest import ROOT
+from tests.probes import run_probe
 
 
 @pytest.mark.parametrize(
@@ -70,15 +67,7 @@ if len(sys.argv) > 3:
 
 
 def _probe(*args: str) -> list[str]:
-    """Run the probe in a fresh interpreter: what a process imports is process-wide."""
-    result = subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE, str(ROOT / "seeds"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return result.stdout.splitlines()
+    return run_probe(_IMPORT_PROBE, *args)
 
 
 def test_a_question_of_known_words_does_not_load_the_edit_distance_library() -> None:

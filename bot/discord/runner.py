@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import signal
@@ -20,6 +19,7 @@ from bot.discord.loop_watch import LoopLagMonitor
 from bot.discord.metrics import serve_metrics
 from bot.settings import Settings
 from bot.store.engines import open_store
+from bot.warm_start import warm_and_freeze
 from retrieval import Answerer
 
 log = logging.getLogger(__name__)
@@ -108,13 +108,8 @@ async def gateway_from_api(bot: ArticleBotBase, settings: Settings) -> None:
 async def run_bot(settings: Settings, answerer: Answerer, *, watch: bool = False) -> None:
     """Connect and answer until stopped; SIGINT and SIGTERM finish answers, then disconnect."""
     prepare_discord_py(settings)
-    # The first question loads what the answer path loads lazily (word frequencies, country
-    # names, the model's first run): done here, before any user waits on the event loop.
-    answerer.warm_up()
-    # Everything loaded so far lives as long as the process: frozen, a full collection no longer
-    # walks it, so no collection pauses the loop for tens of milliseconds mid-burst.
-    gc.collect()
-    gc.freeze()
+    # Before any user waits on the event loop.
+    warm_and_freeze(answerer)
     store = await open_store(settings.database, settings.database_path)
     bot = create_bot(answerer, settings, store)
     bot.watch_seeds = watch
@@ -153,13 +148,8 @@ async def run_bot(settings: Settings, answerer: Answerer, *, watch: bool = False
 async def sync_commands(settings: Settings, answerer: Answerer, guild_id: int | None) -> int:
     """Register the slash commands with Discord (one guild, or globally); returns how many."""
     prepare_discord_py(settings)
-    # The first question loads what the answer path loads lazily (word frequencies, country
-    # names, the model's first run): done here, before any user waits on the event loop.
-    answerer.warm_up()
-    # Everything loaded so far lives as long as the process: frozen, a full collection no longer
-    # walks it, so no collection pauses the loop for tens of milliseconds mid-burst.
-    gc.collect()
-    gc.freeze()
+    # Before any user waits on the event loop.
+    warm_and_freeze(answerer)
     store = await open_store(settings.database, settings.database_path)
     bot = create_bot(answerer, settings, store)
     async with bot:

@@ -14,6 +14,7 @@ from bot.exits import EXIT_DATA, EXIT_OK
 from bot.settings import Settings
 from bot.terminal import console
 from bot.terminal.chat import ChatSession
+from bot.warm_start import warm_and_freeze
 from retrieval import Answerer
 
 
@@ -57,7 +58,7 @@ def chat(answerer: Answerer, top_k: int, notice: str | None = None) -> int:
     interactive = sys.stdin.isatty()
     session = ChatSession(answerer, top_k, color=use_color("auto", sys.stdout))
     # The answer path's tables (about 0.3 s) load while the reader types the first question.
-    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
+    threading.Thread(target=warm_and_freeze, args=(answerer,), name="warm-up", daemon=True).start()
     count = len(answerer.corpus.sentences)
     titles = "; ".join(a.title for a in answerer.corpus.articles)
     width = console.terminal_width(sys.stdout)

@@ -93,7 +93,10 @@ class Speller:
                 # The damage mark stood for one character (an accented letter) or two (a dash).
                 pattern = ".{1,2}".join(re.escape(part) for part in word.split(DAMAGE_MARK))
                 damaged.append((re.compile(pattern), word))
-            elif len(word) >= _MIN_LENGTH and not any(ch.isdigit() for ch in word):
+            elif len(word) >= _MIN_LENGTH and (
+                # A letter is never a digit: most words are settled without a look at each.
+                word.isalpha() or not any(ch.isdigit() for ch in word)
+            ):
                 self._by_shape.setdefault((word[0], len(word)), []).append(word)
         self._damaged = tuple(damaged)
         self._seen: dict[str, str] = {}
